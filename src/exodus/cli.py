@@ -1,0 +1,215 @@
+"""The `exodus` command: run, check, schema, plot.
+
+A user's mistake (a bad scenario, an existing output directory, a missing run) ends with exit code 2
+and one line on stderr, `exodus: error: <where>: <what>`, never a traceback: the message is the
+whole help the user needs. Only a bug in exodus itself shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from exodus import __version__
+from exodus.outputs import OutputExistsError, RunDirError, check_target
+from exodus.progress import day_progress
+from exodus.runner import RunResult
+from exodus.scenario.loader import ScenarioError, load_scenario
+from exodus.scenario.schema import Scenario
+
+USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError)
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
+    return value
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(value) and 0.0 < value <= 1.0):
+        raise argparse.ArgumentTypeError(f"must be in (0, 1] agents per household, got {value}")
+    return value
+
+
+def default_out_dir(scenario: Scenario) -> Path:
+    """runs/<scenario name>, with characters unsafe in a file name replaced."""
+    return Path("runs") / (re.sub(r"[^A-Za-z0-9._-]+", "_", scenario.name).strip("._") or "run")
+
+
+def peaks(result: RunResult) -> dict[str, dict[str, tuple[float, str]]]:
+    """Per town, the highest rent and tension index and the first date each was reached."""
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for row in result.timeseries:
+        town = out.setdefault(str(row["town"]), {})
+        for column in ("rent_index", "tension_index"):
+            value = float(row[column])
+            if column not in town or value > town[column][0]:
+                town[column] = (value, str(row["date"]))
+    return out
+
+
+def summary(result: RunResult, paths: Sequence[Path]) -> str:
+    """What a person wants to see when a run ends: the peaks, then where the files are."""
+    scenario = result.scenario
+    lines = [
+        f"{scenario.name}: {scenario.start} to {scenario.end}, seed {result.seed}, "
+        f"scale {scenario.scale:g} (1 agent = {result.agent_weight:g}), "
+        f"{result.wall_seconds:.1f} s",
+        "",
+        f"{'town':<16}{'peak rent index':>24}{'peak tension index':>28}",
+    ]
+    for town, peak in peaks(result).items():
+        rent, rent_date = peak["rent_index"]
+        tension, tension_date = peak["tension_index"]
+        lines.append(
+            f"{town:<16}{rent:>10.3f} on {rent_date:<10}{tension:>14.3f} on {tension_date:<10}"
+        )
+    lines += ["", *(str(path) for path in paths)]
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from exodus.outputs import write_run
+    from exodus.runner import run_scenario
+
+    scenario = load_scenario(args.scenario, args.set)
+    update = {}
+    if args.scale is not None:
+        update["scale"] = args.scale
+    if args.seed is not None:
+        update["seed"] = args.seed
+    scenario = Scenario.model_validate({**scenario.model_dump(), **update})
+    out_dir = Path(args.out) if args.out else default_out_dir(scenario)
+    check_target(out_dir, args.force)  # before the run, not after minutes of work
+    with day_progress(scenario.name, enabled=not args.quiet) as progress:
+        result = run_scenario(scenario, progress=progress)
+    paths = write_run(result, out_dir, force=args.force)
+    if not args.quiet:
+        print(summary(result, paths))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    failed = False
+    for file in args.files:
+        try:
+            load_scenario(file, args.set)
+        except ScenarioError as exc:
+            print(f"exodus: error: {exc}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"ok {file}")
+    return EXIT_USER_ERROR if failed else 0
+
+
+def schema_json() -> str:
+    """The scenario JSON Schema, stable text: editors validate scenario files against it."""
+    return json.dumps(Scenario.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_json())
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from exodus.plots import RunData, plot_compare, plot_run
+
+    runs = [RunData.from_dir(run_dir) for run_dir in args.dirs]
+    if len(runs) == 1 and args.out is None:
+        paths = plot_run(runs[0], args.dirs[0])
+    else:
+        paths = plot_compare(runs, args.out or "compare")
+    for path in paths:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exodus",
+        description="Agent-based model of the 2022 flight of Russians into Kazakh and Kyrgyz "
+        "towns.",
+    )
+    parser.add_argument("--version", action="version", version=f"exodus {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    overrides = argparse.ArgumentParser(add_help=False)
+    overrides.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one value, e.g. --set flows.mobilised_scale=0.5 "
+        "or --set towns.Uralsk.enabled=false (VALUE is YAML; repeatable)",
+    )
+
+    run = commands.add_parser(
+        "run",
+        parents=[overrides],
+        help="run a scenario and write its outputs",
+        description="Run a scenario file and write timeseries.csv, events.csv, meta.json, "
+        "scenario.yaml, rent.png and tension.png into one directory.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    run.add_argument("--out", metavar="DIR", help="output directory (default: runs/<name>)")
+    run.add_argument("--seed", type=_seed, help="seed, instead of the scenario's")
+    run.add_argument("--scale", type=_scale, help="agents per real household, in (0, 1]")
+    run.add_argument("--force", action="store_true", help="replace an existing output directory")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.set_defaults(func=cmd_run)
+
+    check = commands.add_parser(
+        "check", parents=[overrides], help="validate scenario files without running them"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(func=cmd_check)
+
+    schema = commands.add_parser("schema", help="print the scenario JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+
+    plot = commands.add_parser(
+        "plot",
+        help="redraw a run's plots, or overlay several runs",
+        description="With one run directory: redraw its rent.png and tension.png. With several "
+        "(or --out): overlay them into PREFIX_rent.png and PREFIX_tension.png.",
+    )
+    plot.add_argument("dirs", nargs="+", metavar="DIR", help="run directories")
+    plot.add_argument(
+        "--out", metavar="PREFIX", help="file prefix of the overlay (default: ./compare)"
+    )
+    plot.set_defaults(func=cmd_plot)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `exodus` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse's own usage errors (code 2) and --help (code 0)
+        return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+    try:
+        return args.func(args)
+    except USER_ERRORS as exc:
+        print(f"exodus: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("exodus: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
