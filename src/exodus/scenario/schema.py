@@ -292,6 +292,11 @@ class Housing(Strict):
         evidence="assumed: above Gilbert's 33% budget, where people give up their flat",
         description="A local renter facing a renewal rent above this share of income moves out.",
     )
+    rent_rise_tolerance: float = param(
+        0.25, ge=0.0, le=2.0, unit="share of current rent",
+        evidence="assumed: a household already above the threshold absorbs a rise of a quarter",
+        description="Rise a renter already paying above the burden threshold can still absorb.",
+    )
     student_share_of_renters: float = param(
         0.2, ge=0.0, le=1.0, unit="share of renters",
         evidence="article: 'students sleep on the street because they cannot pay the rent'",
@@ -322,6 +327,11 @@ class Housing(Strict):
         evidence="article: 'many welcome Russians into their homes for free'",
         description="Owner households with compassion above this and a welcoming attitude "
         "offer a free bed.",
+    )
+    hosting_offer_rate: float = param(
+        0.01, ge=0.0, le=1.0, unit="per day",
+        evidence="assumed: a willing household hears of a guest needing a bed about once in 100 days",
+        description="Daily chance that a willing household actually offers its free bed.",
     )
     hosting_days: int = param(
         30, ge=1, le=365, unit="days", evidence="assumed: a month of hospitality",
@@ -488,7 +498,7 @@ class Attitudes(Strict):
         description="Sharpness of the latitude of acceptance.",
     )
     influence_eta: float = param(
-        0.5, ge=0.0, le=1.0, unit="mix", evidence="Lorenz et al. 2021 (eta)",
+        0.9, ge=0.0, le=1.0, unit="mix", evidence="Lorenz et al. 2021 (eta)",
         description="0: pure contagion, 1: information integration.",
     )
     negativity_bias: float = param(
@@ -521,6 +531,21 @@ class Collective(Strict):
     risk_aversion_mean: float = param(
         0.5, ge=0.0, le=2.0, unit="index", evidence="Epstein civil violence (uniform [0, 1])",
         description="Mean risk aversion (uniform on [0, 2 x mean]).",
+    )
+    protest_cost: float = param(
+        0.2, ge=0.0, le=2.0, unit="attitude units",
+        evidence="Epstein civil violence (risk aversion x arrest probability); assumed level",
+        description="Perceived cost of protest, multiplied by each household's risk aversion.",
+    )
+    onset_share: float = param(
+        0.05, ge=0.0, le=1.0, unit="share of households",
+        evidence="assumed: pickets need a visible hostile minority to organise",
+        description="Share of households ready to act before pickets (or aid) start in a town.",
+    )
+    turnout: float = param(
+        0.01, ge=0.0, le=1.0, unit="share per day",
+        evidence="assumed: few of those ready actually stand in a picket on a given day",
+        description="Share of the ready who turn out on a given day.",
     )
     picket_size: float = param(
         40.0, ge=1.0, le=10_000.0, unit="persons per picket",

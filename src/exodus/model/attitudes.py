@@ -1,0 +1,155 @@
+"""Attitudes: what moves a host household's attitude towards the arrivals, in [-1, 1].
+
+Each household has a disposition (`prior`, on the atanh scale) and follows, at `rate` per day, the
+attitude its perceptions give: tanh(prior + drive). The drive weighs threats (rent, jobs, prices,
+observed disrespect, cultural distance, low legitimacy of the flight, security fear, grievance,
+background stress) against compassion and empathy, all scaled by how salient the arrivals are
+(perceived numbers; Urselmans & Phelps 2018). Living with a guest changes the disposition itself,
+for better or, when the encounter goes badly, for worse (Flache 2018). Each day a household hears one
+neighbour and moves towards the message as in Lorenz, Neumann & Schröder (2021), with negative
+messages weighing more (the article's social-media reactions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from exodus.model.state import LANDLORD, MOBILISED, OWNER, RENTER, STUDENT
+
+if TYPE_CHECKING:
+    from exodus.model.model import ExodusModel
+
+RENT_RISE_FULL_THREAT = 0.5
+"""A market-rent rise of 50% is felt as the full rent threat (assumed)."""
+PRICE_RISE_FULL_THREAT = 0.1
+"""Prices 10% above their trend are felt as the full price threat (assumed)."""
+
+
+def size_weighted_mean(town: np.ndarray, values: np.ndarray, size: np.ndarray, n: int) -> np.ndarray:
+    """Mean of `values` over present parties of each town, weighted by party size (0 where none)."""
+    total = np.bincount(town, weights=size, minlength=n)
+    summed = np.bincount(town, weights=values * size, minlength=n)
+    return np.divide(summed, total, out=np.zeros(n), where=total > 0)
+
+
+class Attitudes:
+    """Perceptions, contact and social influence, updated for all households of all towns at once."""
+
+    def __init__(self, model: ExodusModel) -> None:
+        self.model = model
+        self.rng = model.streams["attitudes"]
+        self.params = model.settings.attitudes
+        hh = model.households
+        n_hh = hh.n
+        # influence network: `ties` neighbours drawn within the household's own town
+        self.neighbours = np.empty((n_hh, self.params.ties), dtype=np.int64)
+        for rows in model.town_slices:
+            size = rows.stop - rows.start
+            self.neighbours[rows] = rows.start + self.rng.integers(
+                0, size, size=(size, self.params.ties)
+            )
+        self.salience = np.zeros(model.towns.n)
+        self.today: dict[str, np.ndarray] = {}
+
+    def perceptions(self) -> dict[str, np.ndarray]:
+        """Town-level quantities a household perceives about the arrivals today."""
+        model = self.model
+        mig, towns = model.migrants, model.towns
+        n = towns.n
+        fl = model.settings.flows
+        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        town = mig.town[rows].astype(np.int64)
+        size = mig.size[rows].astype(np.float64)
+        present = np.bincount(town, weights=size, minlength=n) * model.agent_weight
+        share = present / towns.population
+        salience = share / (share + self.params.salience_scale)
+        legitimacy = np.where(mig.wave[rows] == MOBILISED, fl.mobilised.legitimacy,
+                              fl.relocant.legitimacy)
+        mean_legitimacy = size_weighted_mean(town, legitimacy, size, n)
+        mean_legitimacy = np.clip(mean_legitimacy + model.policy.legitimacy_gain, 0.0, 1.0)
+        effort = size_weighted_mean(town, mig.integration_effort[rows], size, n)
+        return {
+            "salience": salience,
+            "disrespect": size_weighted_mean(town, mig.disrespect[rows], size, n),
+            "cultural": np.where(present > 0, 1.0 - effort, 0.0),
+            "illegitimacy": np.where(present > 0, 1.0 - mean_legitimacy, 0.0),
+            "rent": np.clip((towns.market_rent - 1.0) / RENT_RISE_FULL_THREAT, 0.0, 1.0),
+            "price": np.clip(model.prices.excess() / PRICE_RISE_FULL_THREAT, 0.0, 1.0),
+            "jobs": model.jobs.today["job_competition"],
+        }
+
+    def step(self) -> None:
+        model, p, rng = self.model, self.params, self.rng
+        hh = model.households
+        seen = self.perceptions()
+        self.salience = seen["salience"]
+        t = hh.view("town").astype(np.int64)
+        tenure = hh.view("tenure")
+        renting = (tenure == RENTER) | (tenure == STUDENT)
+        rent_threat = seen["rent"][t] * np.select(
+            [renting, tenure == OWNER, tenure == LANDLORD], [1.0, 0.3, -0.5], 1.0
+        )
+        rent_threat = np.where(hh.view("displaced"), 1.5, rent_threat)
+        unemployed = hh.view("in_labour_force") & ~hh.view("employed")
+        job_threat = seen["jobs"][t] * np.where(unemployed, 1.0, 0.3)
+        mean_income = np.bincount(t, weights=hh.view("income")) / np.bincount(t)
+        price_threat = seen["price"][t] * np.clip(
+            np.sqrt(mean_income[t] / hh.view("income")), 0.0, 2.0
+        )
+        threat = (
+            p.rent_weight * rent_threat
+            + p.job_weight * job_threat
+            + p.price_weight * price_threat
+            + p.disrespect_weight * seen["disrespect"][t]
+            + p.cultural_weight * seen["cultural"][t]
+            + p.legitimacy_weight * seen["illegitimacy"][t]
+            + p.security_weight * hh.view("fear")
+            + p.grievance_weight * hh.view("grievance")
+            + p.stress_weight * model.towns.background_stress[t]
+        )
+        warmth = p.compassion_weight * hh.view("compassion") + p.empathy_weight * hh.view("empathy")
+        drive = seen["salience"][t] * (warmth - threat)
+
+        self.contact()
+        target = np.tanh(hh.view("prior") + drive)
+        attitude = hh.view("attitude")
+        attitude += p.rate * (target - attitude)
+        attitude += self.influence(attitude)
+        np.clip(attitude, -1.0, 1.0, out=attitude)
+
+    def contact(self) -> None:
+        """Hosts' dispositions move with the quality of living together: integration effort helps,
+        disrespect hurts (Allport's conditions); below the quality threshold contact backfires."""
+        model, p = self.model, self.params
+        hh, mig = model.households, model.migrants
+        hosts = np.nonzero(hh.view("hosting") >= 0)[0]
+        if hosts.size == 0:
+            return
+        guest = hh.hosting[hosts]
+        quality = 0.5 + 0.5 * (mig.integration_effort[guest] - mig.disrespect[guest])
+        hh.prior[hosts] = np.clip(
+            hh.prior[hosts] + p.contact_gain * (quality - p.contact_quality_threshold), -3.0, 3.0
+        )
+
+    def influence(self, attitude: np.ndarray) -> np.ndarray:
+        """Change from one message of a random neighbour (Lorenz et al. 2021), stronger when the
+        message is more negative than the listener, weaker across language groups."""
+        p, hh = self.params, self.model.households
+        n = attitude.size
+        pick = self.rng.integers(0, p.ties, size=n)
+        speaker = self.neighbours[np.arange(n), pick]
+        message = attitude[speaker]
+        gap = message - attitude
+        credibility = np.where(
+            hh.russian_speaking[speaker] == hh.view("russian_speaking"), 1.0,
+            p.cross_group_credibility,
+        )
+        bias = np.where(gap < 0, p.negativity_bias, 1.0) / p.negativity_bias
+        acceptance = p.influence_lambda**p.influence_k / (
+            p.influence_lambda**p.influence_k + np.abs(gap) ** p.influence_k
+        )
+        return p.influence_rate * credibility * bias * (message - p.influence_eta * attitude) * (
+            acceptance
+        )

@@ -1,0 +1,94 @@
+"""Vectorised operations on agents grouped by town: ranking, capacity allocation and matching.
+
+Every mechanism needs "the first k of each town" in some order; these helpers do it with sorts and
+cumulative sums instead of a Python loop over agents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def rank_within_groups(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order the items by (group, key) and give each item's 0-based rank inside its group.
+
+    Returns `(order, rank)` where `order` sorts the items and `rank[i]` is item i's rank.
+    """
+    order = np.lexsort((key, group))
+    sorted_group = group[order]
+    n = group.size
+    position = np.arange(n)
+    if n == 0:
+        return order, np.zeros(0, dtype=np.int64)
+    starts = np.r_[True, sorted_group[1:] != sorted_group[:-1]]
+    group_start = np.maximum.accumulate(np.where(starts, position, 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = position - group_start
+    return order, rank
+
+
+def allocate_capacity(
+    group: np.ndarray, need: np.ndarray, free: np.ndarray, key: np.ndarray
+) -> np.ndarray:
+    """Grant items in key order within each group while their cumulative need fits the group's free room.
+
+    `free[g]` is group g's room in the same unit as `need`; returns a boolean mask of the granted items.
+    An item that does not fit is refused, and smaller items later in the queue may still fit: a family
+    of four is refused the last two beds while a single man behind it takes one.
+    """
+    if group.size == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((key, group))
+    g = group[order]
+    n = need[order].astype(np.float64)
+    cumulative = np.cumsum(n)
+    starts = np.r_[True, g[1:] != g[:-1]]
+    before_group = np.maximum.accumulate(np.where(starts, cumulative - n, 0.0))
+    within = cumulative - before_group
+    granted_sorted = within <= free[g] + 1e-9
+    granted = np.empty(group.size, dtype=bool)
+    granted[order] = granted_sorted
+    return granted
+
+
+def match_within_groups(
+    group_a: np.ndarray, key_a: np.ndarray, group_b: np.ndarray, key_b: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair the r-th item of A with the r-th item of B inside each group, in key order.
+
+    Returns index arrays `(ia, ib)` of the matched pairs; the surplus of either side stays unmatched.
+    """
+    if group_a.size == 0 or group_b.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    order_a, rank_a = rank_within_groups(group_a, key_a)
+    order_b, rank_b = rank_within_groups(group_b, key_b)
+    count_b = np.bincount(group_b, minlength=n_groups)
+    start_b = np.r_[0, np.cumsum(count_b)[:-1]]
+    has_partner = rank_a < count_b[group_a]
+    ia = np.nonzero(has_partner)[0]
+    # Items of B sorted by (group, key) sit at start_b[group] + rank in `order_b`.
+    ib = order_b[start_b[group_a[ia]] + rank_a[ia]]
+    return ia, ib
+
+
+def pick_uniform_in_groups(
+    group_of_chooser: np.ndarray, group_of_item: np.ndarray, n_groups: int, rng: np.random.Generator
+) -> np.ndarray:
+    """For each chooser, one item of its own group drawn uniformly (-1 where the group has none)."""
+    order = np.argsort(group_of_item, kind="stable")
+    counts = np.bincount(group_of_item, minlength=n_groups)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    n_items = counts[group_of_chooser]
+    offset = np.floor(rng.random(group_of_chooser.size) * n_items).astype(np.int64)
+    picked = np.full(group_of_chooser.size, -1, dtype=np.int64)
+    ok = n_items > 0
+    picked[ok] = order[starts[group_of_chooser[ok]] + offset[ok]]
+    return picked
+
+
+def sum_by_group(group: np.ndarray, weights: np.ndarray | None, n_groups: int) -> np.ndarray:
+    """Per-group sums (counts when `weights` is None), as float64."""
+    if group.size == 0:
+        return np.zeros(n_groups)
+    return np.bincount(group, weights=weights, minlength=n_groups).astype(np.float64)

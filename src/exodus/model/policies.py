@@ -1,0 +1,122 @@
+"""Policies as dated events: Mesa's event scheduler switches each policy on and off.
+
+The step of day k runs at Mesa time k + 1, so a policy starting on day k is switched on at time
+k + 0.5, before that day's step, and one ending on day k is switched off at the same point.
+Each policy writes into a per-town lever that the mechanisms read; when it ends, the lever returns
+to its default. Two policies of the same kind overlapping on a town: the later start wins.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from exodus.model.state import MOVE_ON, STAY
+from exodus.scenario.schema import (
+    EntryCap,
+    HostFamilyProgramme,
+    InformationCampaign,
+    IntegrationCourse,
+    LocalHireProtection,
+    RentCap,
+    Shelters,
+    StayLimit,
+)
+
+if TYPE_CHECKING:
+    from exodus.model.model import ExodusModel
+
+
+class PolicyState:
+    """Per-town levers that policies set and mechanisms read."""
+
+    def __init__(self, model: ExodusModel) -> None:
+        n = model.towns.n
+        self.model = model
+        self.entry_cap = np.full(n, np.inf)  # persons/day
+        self.rent_cap_level = np.full(n, np.inf)  # market rent ceiling, rent units
+        self.shelter_extra = np.zeros(n)  # persons (agent scale)
+        self.stay_limit_days = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+        self.stay_leave_share = np.zeros(n)
+        self.effort_gain = np.zeros(n)
+        self.legitimacy_gain = np.zeros(n)
+        self.migrant_hire_weight = np.full(n, model.settings.jobs.migrant_hire_weight)
+        self.host_threshold_cut = np.zeros(n)
+
+    def towns_of(self, policy) -> np.ndarray:
+        names = self.model.towns.names
+        if policy.towns == "all":
+            return np.arange(len(names))
+        return np.asarray([names.index(t) for t in policy.towns if t in names], dtype=np.int64)
+
+    def switch(self, policy, on: bool) -> None:
+        """Apply (on) or lift (off) one policy in its towns."""
+        model = self.model
+        towns = self.towns_of(policy)
+        default_hire = model.settings.jobs.migrant_hire_weight
+        match policy:
+            case EntryCap():
+                self.entry_cap[towns] = policy.max_per_day if on else np.inf
+            case RentCap():
+                level = model.towns.market_rent[towns] * (1.0 + policy.max_increase)
+                self.rent_cap_level[towns] = level if on else np.inf
+            case Shelters():
+                self.shelter_extra[towns] += (1 if on else -1) * policy.beds * model.scale
+            case StayLimit():
+                self.stay_limit_days[towns] = policy.days if on else np.iinfo(np.int32).max
+                self.stay_leave_share[towns] = policy.leave_share if on else 0.0
+            case IntegrationCourse():
+                self.effort_gain[towns] = policy.effort_gain if on else 0.0
+            case InformationCampaign():
+                self.legitimacy_gain[towns] = policy.legitimacy_gain if on else 0.0
+            case LocalHireProtection():
+                self.migrant_hire_weight[towns] = policy.migrant_hire_weight if on else default_hire
+            case HostFamilyProgramme():
+                self.host_threshold_cut[towns] = policy.threshold_cut if on else 0.0
+        names = ", ".join(model.towns.names[i] for i in towns) or "no enabled town"
+        for i in towns:
+            model.recorder.add_event(
+                model.towns.names[i], f"policy_{'start' if on else 'end'}",
+                f"{policy.kind} {'starts' if on else 'ends'} ({names})",
+                day=model.day_of(policy.start if on else policy.end),
+            )
+
+    def stay_limit_departures(self, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Parties over the stay limit: a share leaves (returned mask); the rest make a border run,
+        leaving and re-entering the same day, which resets their days in the country."""
+        model, mig = self.model, self.model.migrants
+        town = mig.view("town").astype(np.int64)
+        days_in = model.day - mig.view("arrival_day")
+        over = candidates & (mig.view("intention") == STAY) & (days_in >= self.stay_limit_days[town])
+        leave = over & (rng.random(mig.n) < self.stay_leave_share[town])
+        runners = np.nonzero(over & ~leave)[0]
+        sizes = np.bincount(town[runners], weights=mig.size[runners], minlength=model.towns.n)
+        model.towns.departures += sizes
+        model.towns.arrivals += sizes
+        mig.arrival_day[runners] = model.day
+        return leave
+
+    def daily(self) -> None:
+        """Effects that act every day while a policy is on (integration courses)."""
+        mig = self.model.migrants
+        if not self.effort_gain.any():
+            return
+        rows = np.nonzero(mig.view("alive") & (mig.view("intention") != MOVE_ON))[0]
+        gain = self.effort_gain[mig.town[rows]]
+        mig.integration_effort[rows] = np.minimum(1.0, mig.integration_effort[rows] + gain)
+
+
+def schedule(model: ExodusModel) -> None:
+    """Put every policy's start and end on Mesa's event list."""
+    last = model.n_days - 1
+    for policy in model.settings.policies:
+        start = model.day_of(policy.start)
+        end = model.day_of(policy.end) if policy.end is not None else None
+        if start > last or (end is not None and end <= 0):
+            continue
+        model.schedule_event(
+            lambda p=policy: model.policy.switch(p, True), at=max(start, 0) + 0.5
+        )
+        if end is not None and end <= last:
+            model.schedule_event(lambda p=policy: model.policy.switch(p, False), at=end + 0.5)

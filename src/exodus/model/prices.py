@@ -1,0 +1,51 @@
+"""Prices: food and alcohol indices follow baseline inflation plus the arrivals' demand shock.
+
+The demand shock is migrants present per resident. Each index relaxes towards
+trend x (1 + elasticity x shock) with a time constant of `adjustment_days`; alcohol's elasticity is the
+larger, as the article says ("and especially alcohol"), although no source gives its level (F23).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from exodus.model.model import ExodusModel
+
+
+class Prices:
+    """Food and alcohol price indices per town (1.0 on the first day)."""
+
+    def __init__(self, model: ExodusModel) -> None:
+        self.model = model
+        self.params = model.settings.prices
+
+    def demand_shock(self) -> np.ndarray:
+        """Migrants present per resident, per town (both in people)."""
+        model = self.model
+        mig = model.migrants
+        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        present = np.bincount(mig.town[rows], weights=mig.size[rows], minlength=model.towns.n)
+        return present * model.agent_weight / model.towns.population
+
+    def step(self) -> None:
+        towns, p = self.model.towns, self.params
+        years = (self.model.day + 1) / 365.0
+        shock = self.demand_shock()
+        relax = 1.0 / p.adjustment_days
+        for index, trend, elasticity in (
+            (towns.food_index, p.food_trend_per_year, p.food_elasticity),
+            (towns.alcohol_index, p.alcohol_trend_per_year, p.alcohol_elasticity),
+        ):
+            target = (1.0 + trend) ** years * (1.0 + elasticity * shock)
+            index += relax * (target - index)
+
+    def excess(self) -> np.ndarray:
+        """How far prices stand above their no-arrival trend (a share), food and alcohol mixed."""
+        towns, p = self.model.towns, self.params
+        years = (self.model.day + 1) / 365.0
+        food = towns.food_index / (1.0 + p.food_trend_per_year) ** years - 1.0
+        alcohol = towns.alcohol_index / (1.0 + p.alcohol_trend_per_year) ** years - 1.0
+        return np.maximum(0.7 * food + 0.3 * alcohol, 0.0)

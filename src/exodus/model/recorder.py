@@ -1,0 +1,122 @@
+"""The record of a run: one row per town per day (`timeseries.csv`) and notable events
+(`events.csv`). Counts are converted from agents to people here, and only here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
+from exodus.model.state import MOBILISED, RELOCANT
+
+if TYPE_CHECKING:
+    from exodus.model.model import ExodusModel
+
+
+class Recorder:
+    """Collects the day's figures from each mechanism and detects events."""
+
+    def __init__(self, model: ExodusModel) -> None:
+        self.model = model
+        self.timeseries: list[dict] = []
+        self.events: list[dict] = []
+        n = model.towns.n
+        self._picketing = np.zeros(n, dtype=bool)
+        self._short_full = np.zeros(n, dtype=bool)
+        self._shelter_full = np.zeros(n, dtype=bool)
+        self._peak_day = np.zeros(n, dtype=np.int64)
+        self._households_people = np.asarray(
+            [t.household_size for t in model.town_specs.values()]
+        ) * model.agent_weight
+
+    def add_event(self, town: str, kind: str, detail: str, day: int | None = None) -> None:
+        day = self.model.day if day is None else day
+        date = self.model.start_date + dt.timedelta(days=day)
+        self.events.append(
+            dict(zip(EVENTS_COLUMNS, (date.isoformat(), day, town, kind, detail), strict=True))
+        )
+
+    def record(self) -> None:
+        model = self.model
+        towns, mig = model.towns, model.migrants
+        n, w = towns.n, model.agent_weight
+        here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        town = mig.town[here]
+        size = mig.size[here].astype(np.float64)
+        wave = mig.wave[here]
+        present = np.bincount(town, weights=size, minlength=n) * w
+        relocant = np.bincount(town[wave == RELOCANT], weights=size[wave == RELOCANT], minlength=n)
+        mobilised = np.bincount(
+            town[wave == MOBILISED], weights=size[wave == MOBILISED], minlength=n
+        )
+        housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
+        hh = model.households
+        t = hh.view("town")
+        attitude_mean = np.bincount(t, weights=hh.view("attitude"), minlength=n) / np.bincount(
+            t, minlength=n
+        )
+        columns = {
+            "migrants_present": present,
+            "migrants_relocant": relocant * w,
+            "migrants_mobilised": mobilised * w,
+            "arrivals_from_abroad": towns.arrivals * w,
+            "departures_abroad": towns.departures * w,
+            "hosted_free": housing["hosted_free"] * w,
+            "in_short_stay": housing["in_short_stay"] * w,
+            "in_shelter": housing["in_shelter"] * w,
+            "unhoused_migrants": housing["unhoused_migrants"] * w,
+            "rent_index": towns.market_rent.copy(),
+            "mean_asking_rent": housing["mean_asking_rent"],
+            "vacancy_rate": housing["vacancy_rate"],
+            "displaced_locals": towns.displaced_total * self._households_people,
+            "unemployment_rate": jobs["unemployment_rate"],
+            "food_price_index": towns.food_index.copy(),
+            "alcohol_price_index": towns.alcohol_index.copy(),
+            "attitude_mean": attitude_mean,
+            "hostile_share": coll["hostile_share"],
+            "welcoming_share": coll["welcoming_share"],
+            "hosting_share": coll["hosting_share"],
+            "pickets": towns.pickets.copy(),
+            "aid_initiatives": towns.aid.copy(),
+            "tension_index": towns.tension.copy(),
+        }
+        date = model.date.isoformat()
+        for i, name in enumerate(towns.names):
+            row = {"date": date, "day": model.day, "town": name,
+                   "country": model.town_specs[name].country}
+            for key in TIMESERIES_COLUMNS[4:]:
+                row[key] = float(columns[key][i])
+            self.timeseries.append(row)
+        self._detect_events(housing)
+
+    def _detect_events(self, housing: dict[str, np.ndarray]) -> None:
+        towns = self.model.towns
+        picketing = towns.pickets > 0
+        for flag, state, on_kind, on_text, off_kind, off_text in (
+            (picketing, self._picketing, "pickets_begin", "pickets begin",
+             "pickets_stop", "pickets stop"),
+            (housing["short_stay_full"], self._short_full, "short_stay_full",
+             "short-stay beds full", "short_stay_free", "short-stay beds free again"),
+            (housing["shelter_full"], self._shelter_full, "shelter_full", "shelter beds full",
+             "shelter_free", "shelter beds free again"),
+        ):
+            for i in np.nonzero(flag & ~state)[0]:
+                self.add_event(towns.names[i], on_kind, on_text)
+            for i in np.nonzero(~flag & state)[0]:
+                self.add_event(towns.names[i], off_kind, off_text)
+            state[:] = flag
+        rising = towns.market_rent >= towns.peak_rent - 1e-12
+        self._peak_day[rising] = self.model.day
+
+    def finish(self) -> None:
+        """Close the record: each town's rent peak, then events in date order."""
+        towns = self.model.towns
+        for i, name in enumerate(towns.names):
+            self.add_event(
+                name, "rent_peak", f"rent index peaks at {towns.peak_rent[i]:.3f}",
+                day=int(self._peak_day[i]),
+            )
+        order = {name: i for i, name in enumerate(towns.names)}
+        self.events.sort(key=lambda e: (e["day"], order.get(e["town"], 0)))

@@ -1,0 +1,168 @@
+"""Agent state as numpy columns: one array per attribute, one row per agent (the Starsim way).
+
+Money is in *rent units*: 1.0 is the town's average one-room asking rent on the first day
+(`Town.rent_1room`), so tenge and som never mix and a budget compares directly with an asking rent.
+Counts of people are agents times `agent_weight`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Migrant waves
+RELOCANT, MOBILISED = 0, 1
+# Income sources
+REMOTE, SAVINGS, NEEDS_WORK = 0, 1, 2
+# Housing status of a migrant party
+NO_BED, SHORT_STAY, LEASE, HOSTED, SHELTER = 0, 1, 2, 3, 4
+HOUSING_NAMES = ("none", "short stay", "long lease", "hosted free", "shelter")
+# Intentions
+STAY, MOVE_ON, RETURN = 0, 1, 2
+# Host household tenure
+OWNER, LANDLORD, RENTER, STUDENT = 0, 1, 2, 3
+TENURE_NAMES = ("owner-occupier", "landlord", "renter", "student renter")
+# Who holds a rental unit
+VACANT, LOCAL_TENANT, MIGRANT_TENANT = 0, 1, 2
+
+
+class Columns:
+    """A table of equal-length numpy columns that can grow; subclasses declare the columns."""
+
+    _spec: dict[str, tuple[type, object]] = {}
+
+    def __init__(self, capacity: int = 0) -> None:
+        self.n = 0
+        for name, (dtype, fill) in self._spec.items():
+            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+
+    @property
+    def capacity(self) -> int:
+        first = next(iter(self._spec))
+        return getattr(self, first).size
+
+    def grow(self, extra: int) -> slice:
+        """Reserve `extra` new rows (doubling storage when full) and return their slice."""
+        needed = self.n + extra
+        if needed > self.capacity:
+            new_capacity = max(needed, 2 * self.capacity, 64)
+            for name, (dtype, fill) in self._spec.items():
+                old = getattr(self, name)
+                new = np.full(new_capacity, fill, dtype=dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        rows = slice(self.n, needed)
+        self.n = needed
+        return rows
+
+    def view(self, name: str) -> np.ndarray:
+        """The live part of a column."""
+        return getattr(self, name)[: self.n]
+
+
+class Migrants(Columns):
+    """Migrant parties (a single man or a family); `alive` is False once the party has left."""
+
+    _spec = {
+        "alive": (bool, False),
+        "wave": (np.int8, RELOCANT),
+        "town": (np.int16, -1),  # current town, or destination while travelling
+        "travel_left": (np.int16, 0),  # days left on a route (0: in town)
+        "arrival_day": (np.int32, 0),  # day the party entered its current country
+        "size": (np.float32, 1.0),  # persons
+        "income_source": (np.int8, SAVINGS),
+        "income": (np.float64, 0.0),  # rent units per month (remote salary or local wage)
+        "savings": (np.float64, 0.0),  # rent units
+        "integration_effort": (np.float32, 0.5),
+        "disrespect": (np.float32, 0.0),
+        "housing": (np.int8, NO_BED),
+        "unit": (np.int64, -1),  # rental unit held on a lease
+        "host": (np.int64, -1),  # household hosting the party for free
+        "hosted_since": (np.int32, 0),
+        "has_job": (bool, False),
+        "intention": (np.int8, STAY),
+        "leave_day": (np.int32, 1 << 30),  # transit parties leave on this day
+        "onward_to": (np.int16, -1),  # town index for transit to a town, -1 abroad
+        "entering": (bool, False),  # travelling into another modelled country
+    }
+
+    def live(self) -> np.ndarray:
+        """Indices of parties present in a town or on a route inside the modelled countries."""
+        return np.nonzero(self.view("alive"))[0]
+
+
+class Households(Columns):
+    """Local host households, sorted by town so each town is one contiguous slice."""
+
+    _spec = {
+        "town": (np.int16, 0),
+        "tenure": (np.int8, OWNER),
+        "income": (np.float64, 1.0),  # rent units per month
+        "employed": (bool, True),
+        "in_labour_force": (bool, True),
+        "attitude": (np.float64, 0.0),
+        "prior": (np.float64, 0.0),  # attitude before any perception (atanh scale)
+        "grievance": (bool, False),
+        "compassion": (np.float32, 0.5),
+        "empathy": (np.float32, 0.5),
+        "fear": (bool, False),
+        "russian_speaking": (bool, False),
+        "risk_aversion": (np.float32, 0.5),
+        "hosting": (np.int64, -1),  # migrant party hosted for free
+        "unit": (np.int64, -1),  # unit rented (renters and students)
+        "rent_ceiling": (np.float64, np.inf),  # most it will pay at renewal, rent units
+        "displaced": (bool, False),
+    }
+
+
+class Units(Columns):
+    """Rental units: each belongs to a landlord household and holds at most one tenant."""
+
+    _spec = {
+        "town": (np.int16, 0),
+        "landlord": (np.int64, -1),
+        "markup": (np.float64, 1.0),  # asking rent / town market rent
+        "holder": (np.int8, VACANT),
+        "tenant": (np.int64, -1),
+        "rent": (np.float64, 0.0),  # rent units per month on the current lease
+        "lease_end": (np.int32, 0),
+    }
+
+
+@dataclass
+class TownState:
+    """Per-town state, one entry per enabled town (index order = scenario file order)."""
+
+    names: list[str]
+    country: np.ndarray  # 0 KZ, 1 KG
+    border: np.ndarray
+    population: np.ndarray  # persons
+    rent0_local: np.ndarray  # local currency per rent unit
+    market_rent: np.ndarray  # rent units
+    short_stay_beds: np.ndarray  # persons (scaled to agents)
+    shelter_beds: np.ndarray  # persons (scaled)
+    background_stress: np.ndarray
+    wage: np.ndarray  # rent units per month for a migrant with a local job
+    food_index: np.ndarray
+    alcohol_index: np.ndarray
+    open_jobs: np.ndarray  # vacancies not yet filled (agents)
+    free_places: np.ndarray  # beds and vacant units a newcomer could take (parties), yesterday
+    seekers: np.ndarray  # parties looking for a bed or a lease, yesterday
+    arrivals: np.ndarray  # persons today (agents, scaled later)
+    departures: np.ndarray
+    displaced_total: np.ndarray  # households displaced so far (agents)
+    peak_rent: np.ndarray
+    pickets: np.ndarray
+    aid: np.ndarray
+    tension: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+
+def table_fields(table: Columns) -> list[str]:
+    """Column names of a table, for views and tests."""
+    return list(table._spec)
+
