@@ -112,6 +112,10 @@ class Attitudes:
         warmth = p.compassion_weight * hh.view("compassion") + p.empathy_weight * hh.view("empathy")
         drive = seen["salience"][t] * (warmth - threat)
 
+        if model.day == 0:
+            # the surveyed attitudes (F31) are what households feel with the first wave already
+            # there: dispositions absorb today's drive, so only changes in perception move them
+            hh.view("prior")[:] -= drive
         self.contact()
         target = np.tanh(hh.view("prior") + drive)
         attitude = hh.view("attitude")
@@ -150,6 +154,7 @@ class Attitudes:
         acceptance = p.influence_lambda**p.influence_k / (
             p.influence_lambda**p.influence_k + np.abs(gap) ** p.influence_k
         )
-        return p.influence_rate * credibility * bias * (message - p.influence_eta * attitude) * (
-            acceptance
+        hears = self.rng.random(n) < p.messages_per_day
+        return hears * p.influence_rate * credibility * bias * acceptance * (
+            message - p.influence_eta * attitude
         )

@@ -55,8 +55,20 @@ def daily_people(model: ExodusModel, country: str, wave: int, day: int) -> float
 
 
 def crossing_shares(model: ExodusModel) -> np.ndarray:
-    """Each town's share of its country's entries, renormalised over the enabled towns."""
+    """Each town's share of its country's second-wave entries, renormalised over enabled towns."""
     shares = np.asarray([t.crossing_share for t in model.town_specs.values()], dtype=np.float64)
+    return normalise_by_country(model, shares)
+
+
+def relocant_shares(model: ExodusModel) -> np.ndarray:
+    """The first wave keeps going where it went before: shares in proportion to the relocants
+    present on the first day."""
+    present = np.asarray([t.initial_relocants for t in model.town_specs.values()], dtype=float)
+    return normalise_by_country(model, present)
+
+
+def normalise_by_country(model: ExodusModel, shares: np.ndarray) -> np.ndarray:
+    """Scale shares to sum to one within each country (all zero where a country has none)."""
     out = np.zeros_like(shares)
     for c in (0, 1):
         in_country = model.towns.country == c
@@ -85,6 +97,7 @@ class Flows:
         self.model = model
         self.rng = model.streams["flows"]
         self.shares = crossing_shares(model)
+        self.relocant_shares = relocant_shares(model)
         n = model.towns.n
         self.carry = np.zeros((2, n))  # fractional agents owed per wave and town
         self.waves: tuple[Wave, Wave] = (model.settings.flows.relocant, model.settings.flows.mobilised)
@@ -161,8 +174,9 @@ class Flows:
         for wave in (RELOCANT, MOBILISED):
             for c, code in enumerate(COUNTRY_CODES):
                 in_country = model.towns.country == c
+                shares = self.relocant_shares if wave == RELOCANT else self.shares
                 people[wave, in_country] = (
-                    daily_people(model, code, wave, model.day) * self.shares[in_country]
+                    daily_people(model, code, wave, model.day) * shares[in_country]
                 )
         total = people.sum(axis=0)
         cap = model.policy.entry_cap

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
 
 DAYS_PER_MONTH = 30.4
-SAVINGS_HORIZON_MONTHS = 6.0
-"""A party spreads its savings over this many months when judging what rent it can pay (assumed)."""
+SAVINGS_HORIZON_MONTHS = 3.0
+"""A party spreads its savings over this many months when judging what rent it can pay (assumed:
+it expects to wait out the mobilisation for a few months)."""
 
 
 class Housing:
@@ -48,7 +49,10 @@ class Housing:
         n = model.towns.n
         self.lease_days = int(round(self.params.local_lease_months * DAYS_PER_MONTH))
         self.trend_per_day = np.log1p(self.params.rent_trend_per_year) / 365.0
-        self.rent_paid_share = np.zeros(n)
+        units = model.units
+        self.natural_vacant = np.bincount(
+            units.view("town")[units.view("holder") == VACANT], minlength=n
+        ).astype(np.float64)
         self.today: dict[str, np.ndarray] = {}
 
     # -- set-up -----------------------------------------------------------------------------------
@@ -110,6 +114,7 @@ class Housing:
         model = self.model
         self.renew_leases()
         self.pay_for_housing()
+        self.list_new_units()
         seekers, vacant_before = self.let_vacant_units()
         self.update_market_rent(seekers, vacant_before)
         self.end_hosting()
@@ -174,6 +179,29 @@ class Housing:
         market = self.model.towns.market_rent[town]
         return self.params.short_stay_price * market / DAYS_PER_MONTH
 
+    def list_new_units(self) -> None:
+        """Owners let a spare room or a second flat when rents run above their trend: new listings
+        per day grow with the rise (the supply that answered the panic, F15-F17)."""
+        model, rng = self.model, self.rng
+        hh, units, towns = model.households, model.units, model.towns
+        trend = np.exp(self.trend_per_day * (model.day + 1))
+        rise = np.maximum(towns.market_rent / trend - 1.0, 0.0)
+        if not rise.any():
+            return
+        owners = np.nonzero(hh.view("tenure") == OWNER)[0]
+        chance = self.params.listing_response * rise[hh.town[owners]] / DAYS_PER_MONTH
+        listing = owners[rng.random(owners.size) < chance]
+        if listing.size == 0:
+            return
+        rows = units.grow(listing.size)
+        sigma = self.params.markup_sigma
+        units.town[rows] = hh.town[listing]
+        units.landlord[rows] = listing
+        units.markup[rows] = rng.lognormal(-(sigma**2) / 2, sigma, size=listing.size)
+        units.holder[rows] = VACANT
+        units.tenant[rows] = -1
+        hh.tenure[listing] = LANDLORD
+
     def let_vacant_units(self) -> tuple[np.ndarray, np.ndarray]:
         """Seekers each bid on one random vacant listing of their town; a landlord lets to one of
         the bidders who can pay the asking rent, unless he refuses Russians. Returns per town the
@@ -234,8 +262,14 @@ class Housing:
         """Market rent moves with excess demand: up when paying seekers outnumber listings, down
         when listings go unlet, plus the background trend; a rent cap holds it down."""
         towns = self.model.towns
-        total = able_seekers + vacant
-        pressure = np.divide(able_seekers - vacant, total, out=np.zeros_like(total), where=total > 0)
+        # a balanced market keeps its frictional vacancies listed: only vacancies above that
+        # level weigh against the seekers
+        surplus = vacant - self.natural_vacant
+        total = able_seekers + self.natural_vacant + np.maximum(surplus, 0.0)
+        pressure = np.divide(
+            able_seekers - surplus, total, out=np.zeros_like(total), where=total > 0
+        )
+        pressure = np.clip(pressure, -1.0, 1.0)
         change = (
             self.trend_per_day
             + self.params.rent_response_up * np.maximum(pressure, 0.0)

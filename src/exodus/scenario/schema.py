@@ -217,11 +217,13 @@ class Flows(Strict):
     )
     mobilised: Wave = Field(
         default_factory=lambda: Wave(
-            party_size=1.15, remote_income_share=0.15, needs_work_share=0.55, remote_income=2.0,
+            party_size=2.0, remote_income_share=0.15, needs_work_share=0.55, remote_income=2.0,
             savings=2.5, integration_effort=0.3, disrespect=0.35, legitimacy=0.3,
-            transit_share=0.45,
+            transit_share=0.72,
         ),
-        description="The second wave (mobilisation 'deserters'): younger, male, poorer (F35).",
+        description="The second wave (mobilisation 'deserters'): younger, male, poorer (F35); men "
+        "travelled by car in twos and threes and shared flats (party_size, assumed); three in four "
+        "left again within days (transit_share: F06 147,000 exits for 200,000 entries, F09).",
     )
     transit_days: int = param(
         2, ge=1, le=30, unit="days", evidence="F11 ('most stayed 1-2 days')",
@@ -264,7 +266,7 @@ class Housing(Strict):
     """Short stays, leases, asking rents, renewals, displacement, free hosting and shelters."""
 
     rent_response_up: float = param(
-        0.06, ge=0.0, le=0.5, unit="log-rent per day at full excess demand",
+        0.03, ge=0.0, le=0.5, unit="log-rent per day at full excess demand",
         evidence="F16, F17, F20 (asking rents +34-50% in a week in border regions)",
         description="How fast asking rents rise when seekers outnumber listings.",
     )
@@ -281,6 +283,11 @@ class Housing(Strict):
         0.25, ge=0.0, le=1.0, unit="log-normal sigma",
         evidence="INET housing model (mark-ups drawn from listing data); assumed width",
         description="Spread of units' asking rents around the town's market rent.",
+    )
+    listing_response: float = param(
+        0.1, ge=0.0, le=2.0, unit="share of owners per month per unit rent rise",
+        evidence="assumed: spare rooms and second flats come onto the market as rents jump",
+        description="Owners who list a unit each month, per unit of rent rise above the trend.",
     )
     local_lease_months: float = param(
         6.0, ge=1.0, le=36.0, unit="months",
@@ -329,8 +336,8 @@ class Housing(Strict):
         "offer a free bed.",
     )
     hosting_offer_rate: float = param(
-        0.01, ge=0.0, le=1.0, unit="per day",
-        evidence="assumed: a willing household hears of a guest needing a bed about once in 100 days",
+        0.02, ge=0.0, le=1.0, unit="per day",
+        evidence="assumed: a willing household hears of a guest needing a bed about once in 50 days",
         description="Daily chance that a willing household actually offers its free bed.",
     )
     hosting_days: int = param(
@@ -428,25 +435,25 @@ class Attitudes(Strict):
     price_weight: float = param(0.4, ge=0, le=5, unit="weight",
                                 evidence="article: 'increased the price of rent and food'",
                                 description="Weight of price threat.")
-    disrespect_weight: float = param(1.2, ge=0, le=5, unit="weight",
+    disrespect_weight: float = param(0.8, ge=0, le=5, unit="weight",
                                      evidence="article: 'they do not respect our culture'",
                                      description="Weight of observed disrespect.")
-    cultural_weight: float = param(0.4, ge=0, le=5, unit="weight",
+    cultural_weight: float = param(0.3, ge=0, le=5, unit="weight",
                                    evidence="article: 'they do not integrate with us'",
                                    description="Weight of cultural threat (low integration).")
     security_weight: float = param(0.8, ge=0, le=5, unit="weight",
                                    evidence="article: 'they will send the tanks to us'",
                                    description="Weight of security fear.")
-    legitimacy_weight: float = param(0.8, ge=0, le=5, unit="weight",
+    legitimacy_weight: float = param(0.6, ge=0, le=5, unit="weight",
                                      evidence="article: 'they are just cowards'",
                                      description="Weight of low legitimacy of the flight.")
-    grievance_weight: float = param(0.5, ge=0, le=5, unit="weight",
+    grievance_weight: float = param(0.8, ge=0, le=5, unit="weight",
                                     evidence="article: migrants 'treated as second-rate' in Russia",
                                     description="Weight of grievance.")
-    compassion_weight: float = param(0.9, ge=0, le=5, unit="weight",
+    compassion_weight: float = param(2.0, ge=0, le=5, unit="weight",
                                      evidence="article: 'the meaning of compassion and hospitality'",
                                      description="Weight of compassion.")
-    empathy_weight: float = param(0.5, ge=0, le=5, unit="weight",
+    empathy_weight: float = param(1.0, ge=0, le=5, unit="weight",
                                   evidence="article: 'if the situation were reversed ...'",
                                   description="Weight of empathy (perspective-taking).")
     stress_weight: float = param(0.5, ge=0, le=5, unit="weight",
@@ -484,6 +491,11 @@ class Attitudes(Strict):
     ties: int = param(
         8, ge=1, le=50, unit="neighbours", evidence="assumed: a small personal network",
         description="Neighbours per household in the influence network (within the town).",
+    )
+    messages_per_day: float = param(
+        0.25, ge=0.0, le=1.0, unit="per day",
+        evidence="assumed: the arrivals come up in conversation every few days",
+        description="Chance a household hears a neighbour's view on a given day.",
     )
     influence_rate: float = param(
         0.2, ge=0.0, le=1.0, unit="per message", evidence="Lorenz, Neumann & Schröder 2021 (alpha)",
