@@ -209,3 +209,9 @@ def test_scenario_notes_follow_keys_and_list_items(tmp_path) -> None:
     assert notes["towns.A.population"] == ["F27"]
     assert notes["flows.mobilised_schedule"] == ["the schedule's story, in two lines"]
     assert notes["flows.mobilised_schedule.KZ"] == ["[2022-09-29, 1]: F04"]
+
+
+def test_without_the_article_phrases_are_not_checked(in_root, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(explain, "load_article", lambda: None)
+    _, out, _ = run(capsys, "attitudes.job_weight")
+    assert "not checked: seeds/article.txt is not in this installation" in out

@@ -292,6 +292,13 @@ def context(phrase: str, width: int = 60) -> str | None:
     return f"paragraph {paragraph_of(text, start)}: ...{before} [{inner}] {after}..."
 
 
+def _missing() -> str:
+    """Why a phrase has no place in the article: not in it, or no article to look in."""
+    if load_article() is None:
+        return "not checked: seeds/article.txt is not in this installation"
+    return "NOT FOUND in the article"
+
+
 def _row_lines(row_id: str, indent: str) -> list[str]:
     row = load_observed().get(row_id)
     if row is None:
@@ -340,7 +347,7 @@ def render_one(entry: Entry, scenario_path: Path | None) -> str:
     for phrase in entry.evidence.article_phrases:
         shown = context(phrase)
         lines.append(f"  article   '{phrase}'")
-        lines.append(f"            {shown}" if shown else "            NOT FOUND in the article")
+        lines.append(f"            {shown or _missing()}")
     if entry.notes:
         lines.append("  notes in the scenario file:")
         lines += [f"            {key}: {note}" for key, note in entry.notes]
@@ -425,7 +432,7 @@ def _phrases_quoted(items: Iterable[Entry]) -> dict[str, tuple[str, list[str]]]:
                 where = (
                     f"paragraph {paragraph_of(text, match.spans[0][0])}"
                     if text is not None and match.found
-                    else "NOT FOUND"
+                    else _missing()
                 )
                 quoted[phrase] = (where, [])
             if entry.path not in quoted[phrase][1]:
