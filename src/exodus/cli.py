@@ -1,4 +1,4 @@
-"""The `exodus` command: run, check, schema, plot.
+"""The `exodus` command: run, check, schema, plot, explain.
 
 A user's mistake (a bad scenario, an existing output directory, a missing run) ends with exit code 2
 and one line on stderr, `exodus: error: <where>: <what>`, never a traceback: the message is the
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from exodus import __version__
+from exodus import __version__, explain
 from exodus.outputs import OutputExistsError, RunDirError, check_target
 from exodus.progress import day_progress
 from exodus.runner import RunResult
@@ -195,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="PREFIX", help="file prefix of the overlay (default: ./compare)"
     )
     plot.set_defaults(func=cmd_plot)
+
+    explain.add_parser(commands)
     return parser
 
 

@@ -138,6 +138,7 @@ def _mark_date(ax: Any, date: dt.date, label: str, *, style: str, y: float) -> N
         fontsize=9,
         color="0.25",
         va="top",
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
     )
 
 
@@ -175,10 +176,10 @@ def plot_run(run: RunData, out_dir: str | Path) -> list[Path]:
             _mark_date(
                 ax, run.mobilisation_date, f"mobilisation order ({when})", style="--", y=0.98
             )
-        for kind, start in run.policies:
-            _mark_date(ax, start, kind.replace("_", " "), style=":", y=0.06)
+        for i, (kind, start) in enumerate(run.policies):
+            _mark_date(ax, start, kind.replace("_", " "), style=":", y=0.93 - 0.05 * i)
         _finish_axis(ax, panel)
-        ax.legend(loc="upper left", title="town")
+        fig.legend(title="town", loc="outside right upper")
         path = out_dir / f"{panel}.png"
         fig.savefig(path)
         paths.append(path)
@@ -221,8 +222,8 @@ def plot_compare(runs: Sequence[RunData], out_prefix: str | Path) -> list[Path]:
             Line2D([], [], color="0.2", ls=RUN_STYLES[i % len(RUN_STYLES)], label=label)
             for i, label in enumerate(labels)
         ]
-        ax.add_artist(ax.legend(handles=town_handles, loc="upper left", title="town"))
-        ax.legend(handles=run_handles, loc="upper right", title="run")
+        fig.legend(handles=town_handles, title="town", loc="outside right upper")
+        fig.legend(handles=run_handles, title="run", loc="outside right lower")
         path = Path(f"{out_prefix}_{panel}.png")
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path)
