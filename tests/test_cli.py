@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from exodus.cli import main, schema_json
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.outputs import RUN_FILES
+from exodus.progress import day_progress
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -110,10 +112,40 @@ def test_check_reports_each_file(good, write, capsys):
     assert main(["check", str(good)]) == 0
 
 
-@pytest.mark.parametrize("args", [["--scale", "0"], ["--scale", "x"], ["--seed", "-1"], []])
-def test_argument_errors_exit_2(good, capsys, args):
-    assert main(["run", str(good), *args] if args else ["run"]) == 2
-    assert "Traceback" not in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "what"),
+    [
+        (["--scale", "0"], "argument --scale: must be in (0, 1]"),
+        (["--scale", "x"], "argument --scale: not a number"),
+        (["--seed", "-1"], "argument --seed: must be between 0"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_argument_errors_exit_2(good, capsys, argv, what):
+    assert main(["run", str(good), *argv]) == 2
+    assert what in user_error(capsys)
+
+
+@pytest.mark.parametrize("argv", [[], ["run"], ["frob"]])
+def test_usage_errors_exit_2(capsys, argv):
+    assert main(argv) == 2
+    assert "--help" in user_error(capsys)
+
+
+def test_progress_bar_only_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    with day_progress("x", enabled=True, stream=io.StringIO()) as progress:
+        assert progress is None
+    with day_progress("x", enabled=False, stream=Tty()) as progress:
+        assert progress is None
+    stream = Tty()
+    with day_progress("x", enabled=True, stream=stream) as progress:
+        for done in range(1, 11):
+            progress(done, 10)
+    assert "/10 [" in stream.getvalue()  # a bar of 10 days was drawn
 
 
 def test_run_writes_outputs_and_summary(good, tmp_path, capsys, fake_runner):

@@ -12,6 +12,7 @@ import json
 import math
 import re
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = Scenario.model_validate({**scenario.model_dump(), **update})
     out_dir = Path(args.out) if args.out else default_out_dir(scenario)
     check_target(out_dir, args.force)  # before the run, not after minutes of work
-    with day_progress(scenario.name, enabled=not args.quiet) as progress:
+    days = (scenario.end - scenario.start).days + 1
+    with day_progress(scenario.name, total=days, enabled=not args.quiet) as progress:
         result = run_scenario(scenario, progress=progress)
     paths = write_run(result, out_dir, force=args.force)
     if not args.quiet:
@@ -141,8 +143,15 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with usage mistakes in the same one-line form as every other user error."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USER_ERROR, f"exodus: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="exodus",
         description="Agent-based model of the 2022 flight of Russians into Kazakh and Kyrgyz "
         "towns.",

@@ -10,7 +10,7 @@ from typing import TextIO
 
 @contextmanager
 def day_progress(
-    label: str, *, enabled: bool, stream: TextIO | None = None
+    label: str, *, total: int | None = None, enabled: bool, stream: TextIO | None = None
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A `progress(done, total)` callback drawing a bar on `stream` (stderr), or None if disabled.
 
@@ -22,7 +22,8 @@ def day_progress(
         return
     from tqdm import tqdm
 
-    with tqdm(desc=label, unit="day", file=stream, leave=False, dynamic_ncols=True) as bar:
+    bar_args = {"desc": label, "total": total, "unit": "day", "leave": False, "dynamic_ncols": True}
+    with tqdm(file=stream, **bar_args) as bar:
 
         def update(done: int, total: int) -> None:
             if bar.total != total:
