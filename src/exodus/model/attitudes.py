@@ -131,6 +131,7 @@ class Attitudes:
         hosts = np.nonzero(hh.view("hosting") >= 0)[0]
         if hosts.size == 0:
             return
+        hh.hosted_days[hosts] += 1
         guest = hh.hosting[hosts]
         quality = 0.5 + 0.5 * (mig.integration_effort[guest] - mig.disrespect[guest])
         hh.prior[hosts] = np.clip(

@@ -218,6 +218,7 @@ class Flows:
         onward_town = due & (mig.view("onward_to") >= 0)
         self.start_travel(np.nonzero(onward_town)[0], mig.onward_to[: mig.n][onward_town])
         mig.intention[np.nonzero(onward_town)[0]] = STAY
+        in_town &= mig.view("travel_left") == 0  # those just set off are no longer here
 
         mobilisation_over = model.date > fl.mobilisation_end
         settled = in_town & (mig.view("intention") == STAY)

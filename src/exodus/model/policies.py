@@ -43,6 +43,7 @@ class PolicyState:
         self.legitimacy_gain = np.zeros(n)
         self.migrant_hire_weight = np.full(n, model.settings.jobs.migrant_hire_weight)
         self.host_threshold_cut = np.zeros(n)
+        self.switches: list[PolicySwitch] = []
 
     def towns_of(self, policy) -> np.ndarray:
         names = self.model.towns.names
@@ -107,6 +108,21 @@ class PolicyState:
         mig.integration_effort[rows] = np.minimum(1.0, mig.integration_effort[rows] + gain)
 
 
+class PolicySwitch:
+    """One policy's on and off events. Mesa holds event callbacks weakly, so the model keeps these
+    objects alive (in `PolicyState.switches`) and schedules their bound methods."""
+
+    def __init__(self, model: ExodusModel, policy) -> None:
+        self.model = model
+        self.policy = policy
+
+    def on(self) -> None:
+        self.model.policy.switch(self.policy, True)
+
+    def off(self) -> None:
+        self.model.policy.switch(self.policy, False)
+
+
 def schedule(model: ExodusModel) -> None:
     """Put every policy's start and end on Mesa's event list."""
     last = model.n_days - 1
@@ -115,8 +131,8 @@ def schedule(model: ExodusModel) -> None:
         end = model.day_of(policy.end) if policy.end is not None else None
         if start > last or (end is not None and end <= 0):
             continue
-        model.schedule_event(
-            lambda p=policy: model.policy.switch(p, True), at=max(start, 0) + 0.5
-        )
+        switch = PolicySwitch(model, policy)
+        model.policy.switches.append(switch)
+        model.schedule_event(switch.on, at=max(start, 0) + 0.5)
         if end is not None and end <= last:
-            model.schedule_event(lambda p=policy: model.policy.switch(p, False), at=end + 0.5)
+            model.schedule_event(switch.off, at=end + 0.5)

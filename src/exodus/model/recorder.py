@@ -27,6 +27,7 @@ class Recorder:
         self._short_full = np.zeros(n, dtype=bool)
         self._shelter_full = np.zeros(n, dtype=bool)
         self._peak_day = np.zeros(n, dtype=np.int64)
+        self._first_rent: np.ndarray | None = None
         self._households_people = np.asarray(
             [t.household_size for t in model.town_specs.values()]
         ) * model.agent_weight
@@ -51,6 +52,8 @@ class Recorder:
         mobilised = np.bincount(
             town[wave == MOBILISED], weights=size[wave == MOBILISED], minlength=n
         )
+        if self._first_rent is None:
+            self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
         t = hh.view("town")
@@ -67,7 +70,7 @@ class Recorder:
             "in_short_stay": housing["in_short_stay"] * w,
             "in_shelter": housing["in_shelter"] * w,
             "unhoused_migrants": housing["unhoused_migrants"] * w,
-            "rent_index": towns.market_rent.copy(),
+            "rent_index": towns.market_rent / self._first_rent,
             "mean_asking_rent": housing["mean_asking_rent"],
             "vacancy_rate": housing["vacancy_rate"],
             "displaced_locals": towns.displaced_total * self._households_people,

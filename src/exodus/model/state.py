@@ -110,6 +110,7 @@ class Households(Columns):
         "russian_speaking": (bool, False),
         "risk_aversion": (np.float32, 0.5),
         "hosting": (np.int64, -1),  # migrant party hosted for free
+        "hosted_days": (np.int32, 0),  # days spent hosting a guest so far
         "unit": (np.int64, -1),  # unit rented (renters and students)
         "rent_ceiling": (np.float64, np.inf),  # most it will pay at renewal, rent units
         "displaced": (bool, False),
