@@ -39,18 +39,7 @@ NOT_PARAMETERS = {
 }
 """Fields that hold values but are not parameters of the world, so carry no evidence."""
 
-KNOWN_BAD: dict[str, str] = {
-    "start": "evidence 'design: ...' is not an accepted kind",
-    "end": "evidence 'design' is not an accepted kind",
-    "towns.<name>.lat": "evidence 'geography' is not an accepted kind",
-    "towns.<name>.lon": "evidence 'geography' is not an accepted kind",
-    "routes.<i>.days": "evidence 'geography (...)' is not an accepted kind",
-    "policies.stay_limit.days": "evidence 'KZ rule ...' is not an accepted kind",
-    "policies.stay_limit.leave_share": "evidence 'assumed' gives no reason",
-    "towns.<name>.border": "'... through Uralsk and Petropavlovsk' is not in the article",
-    "flows.relocant.integration_effort": "'ask the locals for advice': the article has 'asking'",
-    "flows.mobilised.integration_effort": "'ask the locals for advice': the article has 'asking'",
-}
+KNOWN_BAD: dict[str, str] = {}
 """Schema evidence that fails these checks today; the fixes are proposed to the schema's owner.
 Remove an entry when schema.py takes its fix (the strict xfail then fails as a reminder)."""
 

@@ -49,9 +49,7 @@ def test_border_town_asking_rents_by_28_september(baseline_run, town):
 def test_almaty_rents_rise_less_than_border_towns(baseline_run):
     """F16: no change in southern cities far from the border while the border towns jumped."""
     rows = baseline_run.timeseries
-    rise = {
-        town: column(rows, town, "rent_index")["2022-09-28"] for town in ("Almaty", "Uralsk")
-    }
+    rise = {town: column(rows, town, "rent_index")["2022-09-28"] for town in ("Almaty", "Uralsk")}
     assert rise["Almaty"] < rise["Uralsk"] - 0.1
     assert rise["Almaty"] < 1.10
 

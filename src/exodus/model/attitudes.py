@@ -27,7 +27,9 @@ PRICE_RISE_FULL_THREAT = 0.1
 """Prices 10% above their trend are felt as the full price threat (assumed)."""
 
 
-def size_weighted_mean(town: np.ndarray, values: np.ndarray, size: np.ndarray, n: int) -> np.ndarray:
+def size_weighted_mean(
+    town: np.ndarray, values: np.ndarray, size: np.ndarray, n: int
+) -> np.ndarray:
     """Mean of `values` over present parties of each town, weighted by party size (0 where none)."""
     total = np.bincount(town, weights=size, minlength=n)
     summed = np.bincount(town, weights=values * size, minlength=n)
@@ -65,8 +67,9 @@ class Attitudes:
         present = np.bincount(town, weights=size, minlength=n) * model.agent_weight
         share = present / towns.population
         salience = share / (share + self.params.salience_scale)
-        legitimacy = np.where(mig.wave[rows] == MOBILISED, fl.mobilised.legitimacy,
-                              fl.relocant.legitimacy)
+        legitimacy = np.where(
+            mig.wave[rows] == MOBILISED, fl.mobilised.legitimacy, fl.relocant.legitimacy
+        )
         mean_legitimacy = size_weighted_mean(town, legitimacy, size, n)
         mean_legitimacy = np.clip(mean_legitimacy + model.policy.legitimacy_gain, 0.0, 1.0)
         effort = size_weighted_mean(town, mig.integration_effort[rows], size, n)
@@ -81,7 +84,7 @@ class Attitudes:
         }
 
     def step(self) -> None:
-        model, p, rng = self.model, self.params, self.rng
+        model, p = self.model, self.params
         hh = model.households
         seen = self.perceptions()
         self.salience = seen["salience"]
@@ -148,7 +151,8 @@ class Attitudes:
         message = attitude[speaker]
         gap = message - attitude
         credibility = np.where(
-            hh.russian_speaking[speaker] == hh.view("russian_speaking"), 1.0,
+            hh.russian_speaking[speaker] == hh.view("russian_speaking"),
+            1.0,
             p.cross_group_credibility,
         )
         bias = np.where(gap < 0, p.negativity_bias, 1.0) / p.negativity_bias
@@ -156,6 +160,11 @@ class Attitudes:
             p.influence_lambda**p.influence_k + np.abs(gap) ** p.influence_k
         )
         hears = self.rng.random(n) < p.messages_per_day
-        return hears * p.influence_rate * credibility * bias * acceptance * (
-            message - p.influence_eta * attitude
+        return (
+            hears
+            * p.influence_rate
+            * credibility
+            * bias
+            * acceptance
+            * (message - p.influence_eta * attitude)
         )

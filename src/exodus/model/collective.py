@@ -45,11 +45,13 @@ class Collective:
         people = households * model.agent_weight
         towns.pickets = np.where(
             ready_share >= c.onset_share,
-            np.floor(ready_share * people * c.turnout / c.picket_size), 0.0,
+            np.floor(ready_share * people * c.turnout / c.picket_size),
+            0.0,
         )
         towns.aid = np.where(
             helper_share >= c.onset_share,
-            np.floor(helper_share * people * c.turnout / c.picket_size), 0.0,
+            np.floor(helper_share * people * c.turnout / c.picket_size),
+            0.0,
         )
         hostile_share = np.bincount(t[a < att.hostile_threshold], minlength=n) / households
         welcoming_share = np.bincount(t[a > att.welcoming_threshold], minlength=n) / households

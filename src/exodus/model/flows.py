@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model.population import beta_draws
 from exodus.model.state import (
     HOSTED,
     LEASE,
@@ -26,8 +27,6 @@ from exodus.model.state import (
     SHELTER,
     STAY,
 )
-
-from exodus.model.population import beta_draws
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
@@ -100,7 +99,10 @@ class Flows:
         self.relocant_shares = relocant_shares(model)
         n = model.towns.n
         self.carry = np.zeros((2, n))  # fractional agents owed per wave and town
-        self.waves: tuple[Wave, Wave] = (model.settings.flows.relocant, model.settings.flows.mobilised)
+        self.waves: tuple[Wave, Wave] = (
+            model.settings.flows.relocant,
+            model.settings.flows.mobilised,
+        )
         names = model.towns.names
         self.bishkek = names.index("Bishkek") if "Bishkek" in names else -1
 
@@ -218,7 +220,8 @@ class Flows:
         onward_town = due & (mig.view("onward_to") >= 0)
         self.start_travel(np.nonzero(onward_town)[0], mig.onward_to[: mig.n][onward_town])
         mig.intention[np.nonzero(onward_town)[0]] = STAY
-        in_town &= mig.view("travel_left") == 0  # those just set off are no longer here
+        # those who just set off, or left abroad for want of a route, are no longer here
+        in_town &= mig.view("alive") & (mig.view("travel_left") == 0)
 
         mobilisation_over = model.date > fl.mobilisation_end
         settled = in_town & (mig.view("intention") == STAY)
@@ -279,9 +282,15 @@ class Flows:
         alive = mig.view("alive")
         settled = alive & (mig.view("travel_left") == 0) & (mig.view("intention") == STAY)
         housing = mig.view("housing")
-        p = np.where((housing == NO_BED) | (housing == SHELTER), fl.unhoused_move_probability,
-                     np.where((housing == LEASE) | (housing == HOSTED), fl.move_probability / 4,
-                              fl.move_probability))
+        p = np.where(
+            (housing == NO_BED) | (housing == SHELTER),
+            fl.unhoused_move_probability,
+            np.where(
+                (housing == LEASE) | (housing == HOSTED),
+                fl.move_probability / 4,
+                fl.move_probability,
+            ),
+        )
         movers = np.nonzero(settled & (rng.random(mig.n) < p))[0]
         if movers.size == 0:
             return
@@ -307,7 +316,10 @@ class Flows:
         score = (0.1 + room) / towns.market_rent
         days = model.travel_days
         with np.errstate(divide="ignore", invalid="ignore"):
-            w = np.where(np.isfinite(days), score[None, :] * multiplier[None, :]
-                         / (1.0 + days) ** fl.distance_power, 0.0)
+            w = np.where(
+                np.isfinite(days),
+                score[None, :] * multiplier[None, :] / (1.0 + days) ** fl.distance_power,
+                0.0,
+            )
         np.fill_diagonal(w, score)
         return w

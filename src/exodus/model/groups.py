@@ -61,8 +61,8 @@ def match_within_groups(
     if group_a.size == 0 or group_b.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    order_a, rank_a = rank_within_groups(group_a, key_a)
-    order_b, rank_b = rank_within_groups(group_b, key_b)
+    _, rank_a = rank_within_groups(group_a, key_a)
+    order_b, _ = rank_within_groups(group_b, key_b)
     count_b = np.bincount(group_b, minlength=n_groups)
     start_b = np.r_[0, np.cumsum(count_b)[:-1]]
     has_partner = rank_a < count_b[group_a]

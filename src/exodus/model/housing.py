@@ -47,7 +47,7 @@ class Housing:
         self.rng = model.streams["housing"]
         self.params = model.settings.housing
         n = model.towns.n
-        self.lease_days = int(round(self.params.local_lease_months * DAYS_PER_MONTH))
+        self.lease_days = round(self.params.local_lease_months * DAYS_PER_MONTH)
         self.trend_per_day = np.log1p(self.params.rent_trend_per_year) / 365.0
         units = model.units
         self.natural_vacant = np.bincount(
@@ -67,8 +67,11 @@ class Housing:
         town = mig.town[present].astype(np.int64)
         owners = np.nonzero(hh.view("tenure") == OWNER)[0]
         ia, ib = match_within_groups(
-            town, rng.random(present.size), hh.town[owners].astype(np.int64),
-            rng.random(owners.size), model.towns.n,
+            town,
+            rng.random(present.size),
+            hh.town[owners].astype(np.int64),
+            rng.random(owners.size),
+            model.towns.n,
         )
         tenants, landlords = present[ia], owners[ib]
         rows = units.grow(tenants.size)
@@ -128,7 +131,9 @@ class Housing:
         """Leases ending today renew at the asking rent; tenants who cannot carry it move out."""
         model = self.model
         units, hh, mig = model.units, model.households, model.migrants
-        ending = np.nonzero((units.view("holder") != VACANT) & (units.view("lease_end") <= model.day))[0]
+        ending = np.nonzero(
+            (units.view("holder") != VACANT) & (units.view("lease_end") <= model.day)
+        )[0]
         if ending.size == 0:
             return
         ask = self.asking_rent(ending)
@@ -144,9 +149,9 @@ class Housing:
         gone = units.tenant[displaced]
         hh.unit[gone] = -1
         hh.displaced[gone] = True
-        model.towns.displaced_total += np.bincount(
-            hh.town[gone], minlength=model.towns.n
-        ).astype(np.float64)
+        model.towns.displaced_total += np.bincount(hh.town[gone], minlength=model.towns.n).astype(
+            np.float64
+        )
         evicted = ending[too_dear & ~local]
         mig.housing[units.tenant[evicted]] = NO_BED
         mig.unit[units.tenant[evicted]] = -1
@@ -335,8 +340,11 @@ class Housing:
         guests = self.unbedded()
         hosts = self.willing_hosts()
         ia, ib = match_within_groups(
-            mig.town[guests].astype(np.int64), rng.random(guests.size),
-            hh.town[hosts].astype(np.int64), rng.random(hosts.size), model.towns.n,
+            mig.town[guests].astype(np.int64),
+            rng.random(guests.size),
+            hh.town[hosts].astype(np.int64),
+            rng.random(hosts.size),
+            model.towns.n,
         )
         guests, hosts = guests[ia], hosts[ib]
         mig.housing[guests] = HOSTED
@@ -347,8 +355,18 @@ class Housing:
     def open_shelters(self) -> None:
         """The remaining parties without a bed fill the shelter beds."""
         model, mig = self.model, self.model.migrants
+        capacity = model.towns.shelter_beds + model.policy.shelter_extra
+        # a shelter that closes (a policy ends) puts out those it no longer has beds for
+        residents = np.nonzero(mig.view("alive") & (mig.view("housing") == SHELTER))[0]
+        keep = allocate_capacity(
+            mig.town[residents].astype(np.int64),
+            mig.size[residents],
+            capacity,
+            self.rng.random(residents.size),
+        )
+        mig.housing[residents[~keep]] = NO_BED
         rows = self.unbedded()
-        free = model.towns.shelter_beds + model.policy.shelter_extra - self.occupancy(SHELTER)
+        free = capacity - self.occupancy(SHELTER)
         granted = allocate_capacity(
             mig.town[rows].astype(np.int64), mig.size[rows], free, self.rng.random(rows.size)
         )
@@ -365,15 +383,17 @@ class Housing:
         n_vacant = np.bincount(unit_town[vacant], minlength=n).astype(np.float64)
         vacant_rows = np.nonzero(vacant)[0]
         ask_sum = np.bincount(unit_town[vacant], weights=self.asking_rent(vacant_rows), minlength=n)
-        mean_markup = np.bincount(unit_town, weights=units.view("markup"), minlength=n) / np.maximum(
-            n_units, 1
+        mean_markup = np.bincount(
+            unit_town, weights=units.view("markup"), minlength=n
+        ) / np.maximum(n_units, 1)
+        mean_ask = np.where(
+            n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
         )
-        mean_ask = np.where(n_vacant > 0, ask_sum / np.maximum(n_vacant, 1),
-                            towns.market_rent * mean_markup)
         unbedded = self.unbedded()
         in_town = mig.view("alive") & (mig.view("travel_left") == 0)
-        looking = np.nonzero(in_town & (mig.view("housing") != LEASE)
-                             & (mig.view("intention") != MOVE_ON))[0]
+        looking = np.nonzero(
+            in_town & (mig.view("housing") != LEASE) & (mig.view("intention") != MOVE_ON)
+        )[0]
         free_beds = np.maximum(towns.short_stay_beds - self.occupancy(SHORT_STAY), 0)
         free_shelter = np.maximum(
             towns.shelter_beds + model.policy.shelter_extra - self.occupancy(SHELTER), 0

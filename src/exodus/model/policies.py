@@ -78,7 +78,8 @@ class PolicyState:
         names = ", ".join(model.towns.names[i] for i in towns) or "no enabled town"
         for i in towns:
             model.recorder.add_event(
-                model.towns.names[i], f"policy_{'start' if on else 'end'}",
+                model.towns.names[i],
+                f"policy_{'start' if on else 'end'}",
                 f"{policy.kind} {'starts' if on else 'ends'} ({names})",
                 day=model.day_of(policy.start if on else policy.end),
             )
@@ -89,7 +90,9 @@ class PolicyState:
         model, mig = self.model, self.model.migrants
         town = mig.view("town").astype(np.int64)
         days_in = model.day - mig.view("arrival_day")
-        over = candidates & (mig.view("intention") == STAY) & (days_in >= self.stay_limit_days[town])
+        over = (
+            candidates & (mig.view("intention") == STAY) & (days_in >= self.stay_limit_days[town])
+        )
         leave = over & (rng.random(mig.n) < self.stay_leave_share[town])
         runners = np.nonzero(over & ~leave)[0]
         sizes = np.bincount(town[runners], weights=mig.size[runners], minlength=model.towns.n)

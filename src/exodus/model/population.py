@@ -104,7 +104,9 @@ def build_units(model: ExodusModel) -> Units:
     lease_days = sc.housing.local_lease_months * 30.4
     for t in range(model.towns.n):
         town_units = np.nonzero(units.town == t)[0]
-        tenants = np.nonzero((hh.view("town") == t) & np.isin(hh.view("tenure"), (RENTER, STUDENT)))[0]
+        tenants = np.nonzero(
+            (hh.view("town") == t) & np.isin(hh.view("tenure"), (RENTER, STUDENT))
+        )[0]
         k = min(town_units.size, tenants.size)
         if k == 0:
             continue

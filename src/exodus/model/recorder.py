@@ -28,9 +28,9 @@ class Recorder:
         self._shelter_full = np.zeros(n, dtype=bool)
         self._peak_day = np.zeros(n, dtype=np.int64)
         self._first_rent: np.ndarray | None = None
-        self._households_people = np.asarray(
-            [t.household_size for t in model.town_specs.values()]
-        ) * model.agent_weight
+        self._households_people = (
+            np.asarray([t.household_size for t in model.town_specs.values()]) * model.agent_weight
+        )
 
     def add_event(self, town: str, kind: str, detail: str, day: int | None = None) -> None:
         day = self.model.day if day is None else day
@@ -87,8 +87,12 @@ class Recorder:
         }
         date = model.date.isoformat()
         for i, name in enumerate(towns.names):
-            row = {"date": date, "day": model.day, "town": name,
-                   "country": model.town_specs[name].country}
+            row = {
+                "date": date,
+                "day": model.day,
+                "town": name,
+                "country": model.town_specs[name].country,
+            }
             for key in TIMESERIES_COLUMNS[4:]:
                 row[key] = float(columns[key][i])
             self.timeseries.append(row)
@@ -98,12 +102,30 @@ class Recorder:
         towns = self.model.towns
         picketing = towns.pickets > 0
         for flag, state, on_kind, on_text, off_kind, off_text in (
-            (picketing, self._picketing, "pickets_begin", "pickets begin",
-             "pickets_stop", "pickets stop"),
-            (housing["short_stay_full"], self._short_full, "short_stay_full",
-             "short-stay beds full", "short_stay_free", "short-stay beds free again"),
-            (housing["shelter_full"], self._shelter_full, "shelter_full", "shelter beds full",
-             "shelter_free", "shelter beds free again"),
+            (
+                picketing,
+                self._picketing,
+                "pickets_begin",
+                "pickets begin",
+                "pickets_stop",
+                "pickets stop",
+            ),
+            (
+                housing["short_stay_full"],
+                self._short_full,
+                "short_stay_full",
+                "short-stay beds full",
+                "short_stay_free",
+                "short-stay beds free again",
+            ),
+            (
+                housing["shelter_full"],
+                self._shelter_full,
+                "shelter_full",
+                "shelter beds full",
+                "shelter_free",
+                "shelter beds free again",
+            ),
         ):
             for i in np.nonzero(flag & ~state)[0]:
                 self.add_event(towns.names[i], on_kind, on_text)
@@ -118,7 +140,9 @@ class Recorder:
         towns = self.model.towns
         for i, name in enumerate(towns.names):
             self.add_event(
-                name, "rent_peak", f"rent index peaks at {towns.peak_rent[i]:.3f}",
+                name,
+                "rent_peak",
+                f"rent index peaks at {towns.peak_rent[i]:.3f}",
                 day=int(self._peak_day[i]),
             )
         order = {name: i for i, name in enumerate(towns.names)}

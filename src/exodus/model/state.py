@@ -8,6 +8,7 @@ Counts of people are agents times `agent_weight`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -30,7 +31,7 @@ VACANT, LOCAL_TENANT, MIGRANT_TENANT = 0, 1, 2
 class Columns:
     """A table of equal-length numpy columns that can grow; subclasses declare the columns."""
 
-    _spec: dict[str, tuple[type, object]] = {}
+    _spec: ClassVar[dict[str, tuple[type, object]]] = {}
 
     def __init__(self, capacity: int = 0) -> None:
         self.n = 0
@@ -64,7 +65,7 @@ class Columns:
 class Migrants(Columns):
     """Migrant parties (a single man or a family); `alive` is False once the party has left."""
 
-    _spec = {
+    _spec: ClassVar[dict[str, tuple[type, object]]] = {
         "alive": (bool, False),
         "wave": (np.int8, RELOCANT),
         "town": (np.int16, -1),  # current town, or destination while travelling
@@ -95,7 +96,7 @@ class Migrants(Columns):
 class Households(Columns):
     """Local host households, sorted by town so each town is one contiguous slice."""
 
-    _spec = {
+    _spec: ClassVar[dict[str, tuple[type, object]]] = {
         "town": (np.int16, 0),
         "tenure": (np.int8, OWNER),
         "income": (np.float64, 1.0),  # rent units per month
@@ -120,7 +121,7 @@ class Households(Columns):
 class Units(Columns):
     """Rental units: each belongs to a landlord household and holds at most one tenant."""
 
-    _spec = {
+    _spec: ClassVar[dict[str, tuple[type, object]]] = {
         "town": (np.int16, 0),
         "landlord": (np.int64, -1),
         "markup": (np.float64, 1.0),  # asking rent / town market rent
@@ -166,4 +167,3 @@ class TownState:
 def table_fields(table: Columns) -> list[str]:
     """Column names of a table, for views and tests."""
     return list(table._spec)
-
