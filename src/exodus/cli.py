@@ -8,6 +8,7 @@ whole help the user needs. Only a bug in exodus itself shows a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import re
@@ -16,7 +17,7 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from exodus import __version__, explain
+from exodus import __version__
 from exodus.outputs import OutputExistsError, RunDirError, check_target
 from exodus.progress import day_progress
 from exodus.runner import RunResult
@@ -143,6 +144,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMAND_MODULES: tuple[str, ...] = ("exodus.explain",)
+"""Modules that add a sub-command of their own: each has `add_parser(subparsers)`, which adds the
+command and sets `func` to a function of the parsed arguments returning the exit code."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with usage mistakes in the same one-line form as every other user error."""
 
@@ -205,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plot.set_defaults(func=cmd_plot)
 
-    explain.add_parser(commands)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(commands)
     return parser
 
 
