@@ -20,6 +20,7 @@ from exodus.model.state import LANDLORD, MOBILISED, OWNER, RENTER, STUDENT
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
+    from exodus.scenario.schema import Attitudes as AttitudeParams
 
 RENT_RISE_FULL_THREAT = 0.5
 """A market-rent rise of 50% is felt as the full rent threat (assumed)."""
@@ -142,29 +143,29 @@ class Attitudes:
         )
 
     def influence(self, attitude: np.ndarray) -> np.ndarray:
-        """Change from one message of a random neighbour (Lorenz et al. 2021), stronger when the
-        message is more negative than the listener, weaker across language groups."""
+        """Change from one message of a random neighbour, for the households that hear one today."""
         p, hh = self.params, self.model.households
         n = attitude.size
         pick = self.rng.integers(0, p.ties, size=n)
         speaker = self.neighbours[np.arange(n), pick]
-        message = attitude[speaker]
-        gap = message - attitude
         credibility = np.where(
             hh.russian_speaking[speaker] == hh.view("russian_speaking"),
             1.0,
             p.cross_group_credibility,
         )
-        bias = np.where(gap < 0, p.negativity_bias, 1.0) / p.negativity_bias
-        acceptance = p.influence_lambda**p.influence_k / (
-            p.influence_lambda**p.influence_k + np.abs(gap) ** p.influence_k
-        )
         hears = self.rng.random(n) < p.messages_per_day
-        return (
-            hears
-            * p.influence_rate
-            * credibility
-            * bias
-            * acceptance
-            * (message - p.influence_eta * attitude)
-        )
+        return hears * message_effect(attitude, attitude[speaker], credibility, p)
+
+
+def message_effect(
+    listener: np.ndarray, message: np.ndarray, credibility: np.ndarray, p: AttitudeParams
+) -> np.ndarray:
+    """Lorenz, Neumann & Schröder (2021): alpha * s * (m - eta * a) * lambda^k / (lambda^k + |m - a|^k),
+    with a message more negative than the listener weighing `negativity_bias` times a positive one."""
+    gap = message - listener
+    bias = np.where(gap < 0, 1.0, 1.0 / p.negativity_bias)
+    latitude = p.influence_lambda**p.influence_k
+    acceptance = latitude / (latitude + np.abs(gap) ** p.influence_k)
+    return (
+        p.influence_rate * credibility * bias * acceptance * (message - p.influence_eta * listener)
+    )

@@ -1,0 +1,55 @@
+"""Jobs and prices: newcomers compete for vacancies; prices follow their trend plus demand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exodus.runner import run_scenario
+from exodus.scenario.loader import load_scenario
+from tests.model.conftest import BASELINE, column
+
+SHORT = ["scale=0.005", "end=2022-11-15"]
+
+
+@pytest.fixture(scope="module")
+def with_and_without():
+    base = run_scenario(load_scenario(BASELINE, SHORT)).timeseries
+    none = run_scenario(load_scenario(BASELINE, [*SHORT, "flows.mobilised_scale=0"])).timeseries
+    return base, none
+
+
+def test_second_wave_raises_local_unemployment_in_border_towns(with_and_without):
+    base, none = with_and_without
+    for town in ("Uralsk", "Petropavlovsk"):
+        assert (
+            column(base, town, "unemployment_rate")["2022-11-15"]
+            > column(none, town, "unemployment_rate")["2022-11-15"]
+        )
+
+
+def test_local_hire_protection_keeps_unemployment_lower():
+    protect = "policies=[{kind: local_hire_protection, start: 2022-09-01, migrant_hire_weight: 0}]"
+    base = run_scenario(load_scenario(BASELINE, SHORT)).timeseries
+    kept = run_scenario(load_scenario(BASELINE, [*SHORT, protect])).timeseries
+    mean = lambda rows: np.mean([r["unemployment_rate"] for r in rows])  # noqa: E731
+    assert mean(kept) < mean(base)
+
+
+def test_without_arrivals_prices_follow_their_trend(with_and_without):
+    scenario = load_scenario(
+        BASELINE, [*SHORT, "flows.mobilised_scale=0", "flows.relocant_per_day={KZ: 0, KG: 0}"]
+    )
+    rows = run_scenario(scenario).timeseries
+    food = column(rows, "Almaty", "food_price_index")["2022-11-15"]
+    trend = (1 + scenario.prices.food_trend_per_year) ** (76 / 365)
+    present = column(rows, "Almaty", "migrants_present")["2022-11-15"]
+    shock = scenario.prices.food_elasticity * present / scenario.towns["Almaty"].population
+    assert food == pytest.approx(trend * (1 + shock), rel=0.01)
+
+
+def test_price_indices_rise_more_where_more_migrants_are(with_and_without):
+    base, _ = with_and_without
+    uralsk = column(base, "Uralsk", "alcohol_price_index")["2022-10-15"]
+    almaty = column(base, "Almaty", "alcohol_price_index")["2022-10-15"]
+    assert uralsk > almaty
