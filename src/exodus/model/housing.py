@@ -409,7 +409,11 @@ class Housing:
             ),
             "vacancy_rate": n_vacant / np.maximum(n_units, 1),
             "mean_asking_rent": mean_ask * towns.rent0_local,
-            "short_stay_full": free_beds <= 0.5,
-            "shelter_full": (free_shelter <= 0.5)
-            & (towns.shelter_beds + model.policy.shelter_extra > 0),
+            "short_stay_use": use_of(towns.short_stay_beds, free_beds),
+            "shelter_use": use_of(towns.shelter_beds + model.policy.shelter_extra, free_shelter),
         }
+
+
+def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Share of a capacity in use (0 where there is none)."""
+    return np.divide(capacity - free, capacity, out=np.zeros_like(capacity), where=capacity > 0)

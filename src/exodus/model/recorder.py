@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
 
 
+FULL_USE = 0.95
+"""Beds count as full when this share is in use."""
+FREE_USE = 0.6
+"""Full beds count as free again when use falls below this share."""
+
+
 class Recorder:
     """Collects the day's figures from each mechanism and detects events."""
 
@@ -101,6 +107,18 @@ class Recorder:
     def _detect_events(self, housing: dict[str, np.ndarray]) -> None:
         towns = self.model.towns
         picketing = towns.pickets > 0
+        # beds count as full from FULL_USE and as free again only below FREE_USE, so a bed taken
+        # and freed every other day does not make an event a day
+        short_full = np.where(
+            self._short_full,
+            housing["short_stay_use"] >= FREE_USE,
+            housing["short_stay_use"] >= FULL_USE,
+        )
+        shelter_full = np.where(
+            self._shelter_full,
+            housing["shelter_use"] >= FREE_USE,
+            housing["shelter_use"] >= FULL_USE,
+        )
         for flag, state, on_kind, on_text, off_kind, off_text in (
             (
                 picketing,
@@ -111,7 +129,7 @@ class Recorder:
                 "pickets stop",
             ),
             (
-                housing["short_stay_full"],
+                short_full,
                 self._short_full,
                 "short_stay_full",
                 "short-stay beds full",
@@ -119,7 +137,7 @@ class Recorder:
                 "short-stay beds free again",
             ),
             (
-                housing["shelter_full"],
+                shelter_full,
                 self._shelter_full,
                 "shelter_full",
                 "shelter beds full",
