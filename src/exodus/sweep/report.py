@@ -1,0 +1,372 @@
+"""`exodus report`: what a sweep says, with its uncertainty shown.
+
+Curves are the mean over runs with two bands, each named in the figure: the 95% confidence interval
+of the mean (Student t over runs: where the mean would fall with more replicates) and the 5-95
+percentile range of the runs (where one run falls). Peaks are taken run by run, then summarised, so
+the interval of a peak is the interval of a run's peak, not the peak of the mean curve. Morris and
+Sobol designs also get SALib's sensitivity indices of each metric's peak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+from scipy import stats
+
+from exodus.sweep.store import RESULTS_FILE, Store, StoreError, _atomic_write
+
+CURVE_METRICS = ("rent_index", "tension_index")
+CI_LABEL = "95% CI of the mean (t)"
+PCT_LABEL = "5-95 percentile range of runs"
+
+
+def load_results(root: Path) -> tuple[dict[str, Any], pd.DataFrame]:
+    """experiment.json and results.parquet of a sweep directory."""
+    info = Store.read_info(root)
+    path = root / RESULTS_FILE
+    if not path.exists():
+        raise StoreError(f"{root}: no {RESULTS_FILE} (finish the sweep, or run it with --resume)")
+    frame = pq.read_table(path).to_pandas()
+    if frame.empty:
+        raise StoreError(f"{path}: no run finished; nothing to report")
+    frame["date"] = pd.to_datetime(frame["date"])
+    return info, frame
+
+
+def group_columns(info: dict[str, Any]) -> list[str]:
+    """Curves are drawn per scenario, and per parameter value for a grid design.
+
+    A sampled design (latin, sobol, morris) pools its points: its bands then cover the parameter
+    ranges as well as the model's own randomness.
+    """
+    experiment = info["experiment"]
+    if experiment["design"] == "grid":
+        return ["scenario", *experiment["parameters"]]
+    return ["scenario"]
+
+
+def group_label(key: Any, columns: list[str]) -> str:
+    values = key if isinstance(key, tuple) else (key,)
+    parts = [str(values[0])]
+    parts += [
+        f"{c.split('.')[-1]}={v:g}" if isinstance(v, float) else f"{c.split('.')[-1]}={v}"
+        for c, v in zip(columns[1:], values[1:], strict=True)
+    ]
+    return " ".join(parts)
+
+
+def t_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and its 95% Student-t interval; the interval is the mean itself for one value."""
+    values = values[np.isfinite(values)]
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
+
+
+def bands(frame: pd.DataFrame, groups: list[str], metric: str) -> pd.DataFrame:
+    """Per group, town and date: n, mean, 95% t-CI of the mean and 5/95 percentiles over runs."""
+    grouped = frame.groupby([*groups, "town", "date"], sort=True, dropna=False)[metric]
+    out = grouped.agg(
+        n="count",
+        mean="mean",
+        sd="std",
+        p5=lambda s: s.quantile(0.05),
+        p95=lambda s: s.quantile(0.95),
+    ).reset_index()
+    tcrit = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1))
+    half = np.where(out["n"] > 1, tcrit * out["sd"].fillna(0) / np.sqrt(out["n"]), 0.0)
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    return out
+
+
+def peak_table(frame: pd.DataFrame, groups: list[str], metric: str) -> list[dict[str, Any]]:
+    """Per group and town: each run's peak and its date, summarised with intervals."""
+    idx = frame.groupby(["run_id", "town"], sort=True)[metric].idxmax()
+    peaks = frame.loc[idx.to_numpy(), [*groups, "run_id", "town", "date", metric]]
+    rows = []
+    for key, part in peaks.groupby([*groups, "town"], sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        mean, low, high = t_interval(part[metric].to_numpy(dtype=float))
+        days = part["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        rows.append(
+            {
+                "group": group_label(key[:-1] if len(key) > 2 else key[0], groups),
+                "town": key[-1],
+                "runs": len(part),
+                "peak": mean,
+                "peak_ci": (low, high),
+                "date": _day(np.median(days)),
+                "date_range": (_day(np.quantile(days, 0.05)), _day(np.quantile(days, 0.95))),
+            }
+        )
+    return rows
+
+
+def _day(number: float) -> dt.date:
+    """A day number (days since 1970-01-01) as a date, rounded to the nearest day."""
+    return dt.date(1970, 1, 1) + dt.timedelta(days=round(float(number)))
+
+
+def _save(fig: Any, path: Path) -> Path:
+    sink = io.BytesIO()
+    fig.savefig(sink, format="png", dpi=110, metadata={"Software": None})
+    _atomic_write(path, sink.getvalue())
+    return path
+
+
+def plot_bands(frame: pd.DataFrame, groups: list[str], metric: str, path: Path) -> Path:
+    """One panel per town; per group the mean, its 95% CI band and the 5-95 percentile band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = bands(frame, groups, metric)
+    towns = list(dict.fromkeys(frame["town"]))
+    cols = min(3, len(towns))
+    rows = -(-len(towns) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), sharex=True, squeeze=False)
+    keys = list(table.groupby(groups, sort=True, dropna=False).groups)
+    colours = plt.get_cmap("tab10")
+    for ax, town in zip(axes.flat, towns, strict=False):
+        here = table[table["town"] == town]
+        for i, key in enumerate(keys):
+            key_t = key if isinstance(key, tuple) else (key,)
+            mask = np.logical_and.reduce([here[c] == v for c, v in zip(groups, key_t, strict=True)])
+            part = here[mask]
+            colour = colours(i % 10)
+            ax.fill_between(part["date"], part["p5"], part["p95"], color=colour, alpha=0.12, lw=0)
+            ax.fill_between(
+                part["date"], part["ci_low"], part["ci_high"], color=colour, alpha=0.35, lw=0
+            )
+            ax.plot(
+                part["date"], part["mean"], color=colour, lw=1.4, label=group_label(key, groups)
+            )
+        ax.set_title(town)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=30)
+    for ax in list(axes.flat)[len(towns) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(metric)
+    runs = frame["run_id"].nunique()
+    fig.suptitle(f"{metric}: mean over {runs} runs; dark band: {CI_LABEL}; light band: {PCT_LABEL}")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), fontsize="small")
+    fig.tight_layout(rect=(0, 0.04 + 0.03 * (len(labels) // 4), 1, 0.95))
+    out = _save(fig, path)
+    plt.close(fig)
+    return out
+
+
+def run_outputs(frame: pd.DataFrame, metric: str) -> pd.Series:
+    """A run's scalar output for sensitivity: the peak of `metric` over days, in any town."""
+    return frame.groupby("run_id", sort=True)[metric].max()
+
+
+def sensitivity(info: dict[str, Any], frame: pd.DataFrame, metric: str) -> dict[str, Any] | None:
+    """SALib indices of a Morris or Sobol design for one metric's peak; None for other designs.
+
+    Each design point's output is the mean over its replicates. Points with no finished run leave
+    the analysis impossible: that is reported, not papered over.
+    """
+    experiment = info["experiment"]
+    design = experiment["design"]
+    if design not in ("morris", "sobol"):
+        return None
+    names = list(experiment["parameters"])
+    problem = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [
+            [experiment["parameters"][n]["low"], experiment["parameters"][n]["high"]] for n in names
+        ],
+    }
+    points = info["design_points"]
+    runs = frame.drop_duplicates("run_id").set_index("run_id")
+    per_run = run_outputs(frame, metric)
+    # One scenario at a time: indices of pooled scenarios would mix two questions.
+    results = {}
+    for scenario in sorted(runs["scenario"].unique()):
+        ids = runs.index[runs["scenario"] == scenario]
+        y_point = per_run.loc[ids].groupby(runs.loc[ids, "point"]).mean()
+        missing = sorted(set(range(len(points))) - set(y_point.index))
+        if missing:
+            results[scenario] = {"missing_points": missing}
+            continue
+        x = np.array([[p[n] for n in names] for p in points])
+        y = y_point.sort_index().to_numpy(dtype=float)
+        seed = int(experiment["seed"]) % 2**32
+        if design == "morris":
+            from SALib.analyze import morris
+
+            res = morris.analyze(
+                problem, x, y, conf_level=0.95, num_levels=experiment["levels"], seed=seed
+            )
+            table = {
+                k: np.asarray(res[k], dtype=float) for k in ("mu_star", "sigma", "mu_star_conf")
+            }
+        else:
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+            table = {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        results[scenario] = {"names": names, **table}
+    return {"design": design, "metric": metric, "by_scenario": results}
+
+
+def plot_sensitivity(result: dict[str, Any], path: Path) -> Path | None:
+    """Bars of mu* (Morris) or S1 and ST (Sobol) with their 95% confidence intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenarios = [s for s, r in result["by_scenario"].items() if "names" in r]
+    if not scenarios:
+        return None
+    fig, axes = plt.subplots(1, len(scenarios), figsize=(6.5 * len(scenarios), 4.5), squeeze=False)
+    for ax, scenario in zip(axes[0], scenarios, strict=True):
+        res = result["by_scenario"][scenario]
+        names = [n.split(".")[-1] for n in res["names"]]
+        pos = np.arange(len(names))
+        if result["design"] == "morris":
+            ax.barh(pos, res["mu_star"], xerr=res["mu_star_conf"], color="tab:blue", capsize=3)
+            ax.set_xlabel(f"mu* of peak {result['metric']} (error bars: 95% bootstrap CI)")
+        else:
+            ax.barh(pos - 0.2, res["S1"], 0.4, xerr=res["S1_conf"], label="S1", capsize=3)
+            ax.barh(pos + 0.2, res["ST"], 0.4, xerr=res["ST_conf"], label="ST", capsize=3)
+            ax.set_xlabel(f"Sobol index of peak {result['metric']} (error bars: 95% CI)")
+            ax.legend()
+        ax.set_yticks(pos, names)
+        ax.invert_yaxis()
+        ax.set_title(scenario)
+        ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    out = _save(fig, path)
+    plt.close(fig)
+    return out
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def write_report(root: Path) -> list[Path]:
+    """Write report.md and its figures into the sweep directory; return the paths written."""
+    info, frame = load_results(root)
+    index = pd.read_csv(root / "index.csv") if (root / "index.csv").exists() else None
+    groups = group_columns(info)
+    experiment = info["experiment"]
+    written: list[Path] = []
+    lines = [
+        f"# Sweep report: {info['name']}",
+        "",
+        experiment.get("description", "").strip(),
+        "",
+        f"Design: {experiment['design']}; {info['runs']} runs planned, "
+        f"{frame['run_id'].nunique()} finished ok"
+        + (f", {int((index['status'] != 'ok').sum())} failed" if index is not None else "")
+        + f"; {experiment['replicates']} replicates per scenario and design point; "
+        f"master seed {experiment['seed']}.",
+        "",
+        f"Curves: the mean over runs; dark band: {CI_LABEL}; light band: {PCT_LABEL}. "
+        + (
+            "Runs of all design points are pooled per scenario, so the bands include the "
+            "parameter ranges."
+            if groups == ["scenario"] and experiment["parameters"]
+            else ""
+        ),
+        "",
+    ]
+    for metric in [m for m in CURVE_METRICS if m in frame.columns]:
+        png = plot_bands(frame, groups, metric, root / f"{metric}.png")
+        written.append(png)
+        lines += [f"![{metric}]({png.name})", ""]
+    for metric in [m for m in CURVE_METRICS if m in frame.columns]:
+        lines += [
+            f"## Peak {metric} per run",
+            "",
+            "Mean of the runs' peaks with its 95% t interval; the median date of the runs' peaks "
+            "with the 5-95 percentile range of those dates.",
+            "",
+            "| group | town | runs | peak | 95% CI | date | dates 5-95% |",
+            "|---|---|---:|---:|---|---|---|",
+        ]
+        for row in peak_table(frame, groups, metric):
+            low, high = row["peak_ci"]
+            first, last = row["date_range"]
+            lines.append(
+                f"| {row['group']} | {row['town']} | {row['runs']} | {_fmt(row['peak'])} | "
+                f"{_fmt(low)}-{_fmt(high)} | {row['date']} | {first} to {last} |"
+            )
+        lines.append("")
+    indices = {}
+    for metric in experiment["metrics"]:
+        result = sensitivity(info, frame, metric)
+        if result is None:
+            break
+        indices[metric] = result
+        lines += _sensitivity_lines(result)
+        png = plot_sensitivity(result, root / f"sensitivity_{metric}.png")
+        if png is not None:
+            written.append(png)
+            lines += [f"![sensitivity of {metric}]({png.name})", ""]
+    report = root / "report.md"
+    _atomic_write(report, ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
+    if indices:
+        data = json.dumps(indices, indent=1, default=lambda a: np.asarray(a).tolist()) + "\n"
+        _atomic_write(root / "sensitivity.json", data.encode("utf-8"))
+        written.append(root / "sensitivity.json")
+    return [report, *written]
+
+
+def _sensitivity_lines(result: dict[str, Any]) -> list[str]:
+    metric, design = result["metric"], result["design"]
+    lines = [f"## Sensitivity of the peak {metric} ({design}, SALib)", ""]
+    lines.append(
+        f"Output of a run: its highest {metric} on any day in any town; each design point's output "
+        "is the mean over its replicates. Intervals are 95% bootstrap confidence intervals."
+    )
+    lines.append("")
+    for scenario, res in result["by_scenario"].items():
+        if "names" not in res:
+            lines += [
+                f"{scenario}: no indices: design points {res['missing_points']} have no "
+                "finished run (resume the sweep).",
+                "",
+            ]
+            continue
+        lines.append(f"### {scenario}")
+        lines.append("")
+        if design == "morris":
+            lines += ["| parameter | mu* | mu* 95% CI half-width | sigma |", "|---|---:|---:|---:|"]
+            order = np.argsort(-res["mu_star"])
+            lines += [
+                f"| {res['names'][i]} | {_fmt(res['mu_star'][i])} | "
+                f"{_fmt(res['mu_star_conf'][i])} | {_fmt(res['sigma'][i])} |"
+                for i in order
+            ]
+        else:
+            lines += [
+                "| parameter | S1 | S1 95% CI half-width | ST | ST 95% CI half-width |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            order = np.argsort(-res["ST"])
+            lines += [
+                f"| {res['names'][i]} | {_fmt(res['S1'][i])} | {_fmt(res['S1_conf'][i])} | "
+                f"{_fmt(res['ST'][i])} | {_fmt(res['ST_conf'][i])} |"
+                for i in order
+            ]
+        lines.append("")
+    return lines
