@@ -74,20 +74,28 @@ class Housing:
             model.towns.n,
         )
         tenants, landlords = present[ia], owners[ib]
-        rows = units.grow(tenants.size)
-        sigma = self.params.markup_sigma
-        units.town[rows] = mig.town[tenants]
-        units.landlord[rows] = landlords
-        units.markup[rows] = rng.lognormal(-(sigma**2) / 2, sigma, size=tenants.size)
+        rows = self.add_units(landlords)
         units.holder[rows] = MIGRANT_TENANT
         units.tenant[rows] = tenants
         units.rent[rows] = units.markup[rows]
         units.lease_end[rows] = rng.integers(0, self.lease_days + 1, size=tenants.size)
-        hh.tenure[landlords] = LANDLORD
         mig.housing[tenants] = LEASE
         mig.unit[tenants] = np.arange(rows.start, rows.stop)
 
     # -- helpers ----------------------------------------------------------------------------------
+    def add_units(self, owners: np.ndarray) -> slice:
+        """Owner households let one unit each (vacant, with a drawn mark-up) and become landlords."""
+        hh, units = self.model.households, self.model.units
+        rows = units.grow(owners.size)
+        sigma = self.params.markup_sigma
+        units.town[rows] = hh.town[owners]
+        units.landlord[rows] = owners
+        units.markup[rows] = self.rng.lognormal(-(sigma**2) / 2, sigma, size=owners.size)
+        units.holder[rows] = VACANT
+        units.tenant[rows] = -1
+        hh.tenure[owners] = LANDLORD
+        return rows
+
     def asking_rent(self, unit_rows: np.ndarray) -> np.ndarray:
         """Asking rent of units, rent units per month: market rent times mark-up."""
         units = self.model.units
@@ -188,7 +196,7 @@ class Housing:
         """Owners let a spare room or a second flat when rents run above their trend: new listings
         per day grow with the rise (the supply that answered the panic, F15-F17)."""
         model, rng = self.model, self.rng
-        hh, units, towns = model.households, model.units, model.towns
+        hh, towns = model.households, model.towns
         trend = np.exp(self.trend_per_day * (model.day + 1))
         rise = np.maximum(towns.market_rent / trend - 1.0, 0.0)
         if not rise.any():
@@ -196,16 +204,8 @@ class Housing:
         owners = np.nonzero(hh.view("tenure") == OWNER)[0]
         chance = self.params.listing_response * rise[hh.town[owners]] / DAYS_PER_MONTH
         listing = owners[rng.random(owners.size) < chance]
-        if listing.size == 0:
-            return
-        rows = units.grow(listing.size)
-        sigma = self.params.markup_sigma
-        units.town[rows] = hh.town[listing]
-        units.landlord[rows] = listing
-        units.markup[rows] = rng.lognormal(-(sigma**2) / 2, sigma, size=listing.size)
-        units.holder[rows] = VACANT
-        units.tenant[rows] = -1
-        hh.tenure[listing] = LANDLORD
+        if listing.size:
+            self.add_units(listing)
 
     def let_vacant_units(self) -> tuple[np.ndarray, np.ndarray]:
         """Seekers each bid on one random vacant listing of their town; a landlord lets to one of
