@@ -1,0 +1,1 @@
+"""Calibration and validation against observed figures: targets, scores, and ABC fitting."""

@@ -1,0 +1,175 @@
+"""`exodus compare` and `exodus calibrate`: hold runs against observed figures, and fit to them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from exodus.calibration.targets import TargetsError
+
+EXIT_USER_ERROR = 2
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 4096:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 4096, got {value}")
+    return value
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the `compare` and `calibrate` sub-commands."""
+    compare = subparsers.add_parser(
+        "compare",
+        help="hold a run or a sweep against the observed figures and score it",
+        description="For each target of the observed-targets table: the model value (the median "
+        "over replicates, with a 5-95%% interval, for a sweep), the observed value and the "
+        "error; then ARD and the log score, for calibration and validation targets apart. Writes "
+        "compare.csv and compare.png into the run directory (or --out PREFIX).",
+    )
+    compare.add_argument("run_dir", metavar="RUN_DIR", help="a run directory or a sweep directory")
+    compare.add_argument(
+        "--observed",
+        metavar="FILE",
+        help="targets table (default: the shipped data/targets.csv); see docs/calibration.md",
+    )
+    compare.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="for a sweep directory: the scenario file it ran, if it cannot be found",
+    )
+    compare.add_argument("--out", metavar="PREFIX", help="write PREFIX.csv and PREFIX.png instead")
+    compare.set_defaults(func=cmd_compare)
+
+    calibrate = subparsers.add_parser(
+        "calibrate",
+        help="fit parameters to the calibration targets by ABC",
+        description="Fit the parameters of a calibration file to the calibration targets by "
+        "approximate Bayesian computation (rejection, then ABC-SMC rounds) on all local cores or "
+        "a Dask cluster. Validation targets are never used in fitting. Writes the accepted "
+        "parameter sets, their distributions (posterior.png), a calibrated scenario that extends "
+        "the fitted one, and scores before and after into DIR.",
+    )
+    calibrate.add_argument("experiment", metavar="EXPERIMENT", help="calibration YAML file")
+    calibrate.add_argument(
+        "--out", metavar="DIR", help="output directory (default: calibrations/<name>)"
+    )
+    calibrate.add_argument(
+        "--workers", type=_workers, metavar="N", help="local processes (default: all cores)"
+    )
+    calibrate.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask scheduler (tcp://host:8786), or 'local' for a local Dask cluster",
+    )
+    calibrate.add_argument("--force", action="store_true", help="replace an existing DIR")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress and no report")
+    calibrate.set_defaults(func=cmd_calibrate)
+
+
+def _fail(message: str) -> int:
+    print(f"exodus: error: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from exodus.calibration.compare import (
+        compare_run,
+        comparison_csv,
+        report,
+        write_atomic,
+    )
+    from exodus.calibration.figures import comparison_figure
+    from exodus.calibration.load import is_sweep, load_run_dir, load_sweep_dir
+    from exodus.calibration.targets import load_targets
+
+    try:
+        targets = load_targets(args.observed)
+        path = Path(args.run_dir)
+        if not path.is_dir():
+            raise TargetsError(f"{path}: no such run or sweep directory")
+        if is_sweep(path):
+            scenario = Path(args.scenario) if args.scenario else None
+            groups = load_sweep_dir(path, targets, scenario)
+        else:
+            groups = [load_run_dir(path)]
+        results = [(g, compare_run(targets, g.runs, str(path))) for g in groups]
+    except TargetsError as exc:
+        return _fail(str(exc))
+    prefix = Path(args.out) if args.out else path / "compare"
+    if not prefix.parent.is_dir():
+        return _fail(f"--out {args.out}: the directory {prefix.parent} does not exist")
+    csv_lines: list[str] = []
+    for group, rows in results:
+        body = comparison_csv(rows).splitlines()
+        if not csv_lines:
+            csv_lines.append(f"group,{body[0]}")
+        csv_lines += [f'"{group.label}",{line}' for line in body[1:]]
+        print(f"== {group.label} ({len(group.runs)} run{'s' if len(group.runs) > 1 else ''}) ==")
+        print(report(rows))
+    csv_path = prefix.with_name(prefix.name + ".csv")
+    png_path = prefix.with_name(prefix.name + ".png")
+    write_atomic(csv_path, "\n".join(csv_lines) + "\n")
+    first, _ = results[0]
+    scenario = first.runs[0][0]
+    png = comparison_figure(
+        [t for t in targets], first.runs, f"{first.label}: observed figures over the model"
+    )
+    write_atomic(png_path, png)
+    print(csv_path)
+    print(png_path)
+    if len(results) > 1:
+        print(f"(the figure shows the first group, {first.label}, of scenario {scenario.name})")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from exodus.calibration.calibrate import calibrate, execute_with
+    from exodus.calibration.spec import load_spec
+    from exodus.sweep.cli import default_out_dir
+
+    if args.workers is not None and args.dask not in (None, "local"):
+        return _fail("--workers sizes the local pool or --dask local, not a remote cluster")
+    loaded = load_spec(args.experiment)
+    out = (
+        Path(args.out)
+        if args.out
+        else Path("calibrations") / default_out_dir(loaded.spec.name).name
+    )
+    quiet = args.quiet
+
+    def log(text: str) -> None:
+        if not quiet:
+            print(text, file=sys.stderr)
+
+    spec = loaded.spec
+    log(
+        f"{spec.name}: {len(spec.parameters)} parameters, {spec.particles} runs per round, "
+        f"{spec.rounds + 1} round(s), {args.dask or (args.workers or 'all')} "
+        f"{'' if args.dask else 'local workers'}".rstrip()
+    )
+    try:
+        summary = calibrate(
+            loaded, out, execute_with(args.workers, args.dask, not quiet), force=args.force, log=log
+        )
+    except TargetsError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        if args.dask:
+            return _fail(f"--dask {args.dask}: cannot reach the scheduler ({exc})")
+        raise
+    if not quiet:
+        print((out / "report.txt").read_text(encoding="utf-8"))
+        before, after = summary["scores"]["before"], summary["scores"]["after"]
+        for role in ("calibration", "validation"):
+            print(
+                f"{role:<12} log score {before[role]['log']:.3f} -> {after[role]['log']:.3f}, "
+                f"ARD {before[role]['ard']:.3f} -> {after[role]['ard']:.3f}"
+            )
+        print(f"{summary['runs']} runs in {summary['wall_seconds']:.0f} s; {out}")
+    return 0

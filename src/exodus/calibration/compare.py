@@ -1,0 +1,247 @@
+"""Hold a run (or the replicates of a sweep) against the observed targets and score it.
+
+Two scores, each over one role's targets (calibration and validation apart, never mixed):
+
+- ARD, the averaged relative difference: the mean over targets of |model - observed| / observed.
+  This is the per-point form of FLEE's score; FLEE's aggregate form (sum of errors over places
+  divided by the sum of observations) would let the largest figures drown the rest, and our
+  targets mix persons and tenge, so each target counts once.
+- log score: the mean over targets of |ln(model / observed)|. Symmetric where ARD is not (half and
+  double are equally wrong; ARD caps an undershoot at 1 but not an overshoot), and blind to the
+  size of the quantity. This is the distance ABC fits with.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from exodus.calibration.targets import Target, TargetsError, check_places, model_value
+from exodus.scenario.schema import Scenario
+
+LOG_FLOOR = 1e-3
+"""A model value below this share of the observed one counts as this share: a zero is very
+wrong (ln 1000 = 6.9), not infinitely wrong, so one empty run cannot make a mean infinite."""
+
+INTERVAL = (0.05, 0.95)
+"""Replicate quantiles shown as the interval of a sweep's model value."""
+
+
+def relative_error(model: float, observed: float) -> float:
+    """|model - observed| / observed; NaN model values stay NaN."""
+    return abs(model - observed) / observed
+
+
+def log_error(model: float, observed: float) -> float:
+    """|ln(model / observed)|, with the model value floored at LOG_FLOOR x observed."""
+    if math.isnan(model):
+        return math.nan
+    return abs(math.log(max(model, LOG_FLOOR * observed) / observed))
+
+
+def ard(pairs: Sequence[tuple[float, float]]) -> float:
+    """Averaged relative difference over (model, observed) pairs; NaN if there are none."""
+    errors = [relative_error(m, o) for m, o in pairs]
+    return math.fsum(errors) / len(errors) if errors else math.nan
+
+
+def log_score(pairs: Sequence[tuple[float, float]]) -> float:
+    """Mean absolute log ratio over (model, observed) pairs; NaN if there are none."""
+    errors = [log_error(m, o) for m, o in pairs]
+    return math.fsum(errors) / len(errors) if errors else math.nan
+
+
+@dataclass(frozen=True)
+class Row:
+    """One target held against the model: a single run, or the median of replicates."""
+
+    target: Target
+    model: float
+    low: float | None = None
+    high: float | None = None
+    replicates: int = 1
+
+    @property
+    def error(self) -> float:
+        return self.model - self.target.observed
+
+    @property
+    def relative(self) -> float:
+        return relative_error(self.model, self.target.observed)
+
+    @property
+    def log(self) -> float:
+        return log_error(self.model, self.target.observed)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """ARD and log score of one role's targets."""
+
+    role: str
+    n: int
+    ard: float
+    log: float
+
+
+def score(rows: Sequence[Row], role: str) -> Scores:
+    """The scores of the targets of `role` (their model medians against the observed values)."""
+    pairs = [(r.model, r.target.observed) for r in rows if r.target.role == role]
+    return Scores(role, len(pairs), ard(pairs), log_score(pairs))
+
+
+def compare_values(targets: Sequence[Target], values: Sequence[Sequence[float]]) -> list[Row]:
+    """Rows from each target's model values (one per replicate): median and 90% interval."""
+    rows = []
+    for target, reps in zip(targets, values, strict=True):
+        finite = sorted(v for v in reps if not math.isnan(v))
+        if not finite:
+            rows.append(Row(target, math.nan, replicates=0))
+        elif len(finite) == 1:
+            rows.append(Row(target, finite[0]))
+        else:
+            low, high = _quantiles(finite, INTERVAL)
+            rows.append(Row(target, statistics.median(finite), low, high, len(finite)))
+    return rows
+
+
+def _quantiles(values: Sequence[float], qs: Sequence[float]) -> list[float]:
+    """Linear-interpolated quantiles of sorted values."""
+    out = []
+    for q in qs:
+        at = q * (len(values) - 1)
+        lo = math.floor(at)
+        hi = min(lo + 1, len(values) - 1)
+        out.append(values[lo] + (values[hi] - values[lo]) * (at - lo))
+    return out
+
+
+def compare_run(
+    targets: Sequence[Target], runs: Sequence[tuple[Scenario, Sequence[dict]]], shown: str
+) -> list[Row]:
+    """Rows for one run, or for replicates of the same scenario: (scenario, timeseries rows) each."""
+    if not runs:
+        raise TargetsError(f"{shown}: no runs to compare")
+    for scenario, _ in runs:
+        check_places(targets, scenario, shown)
+    values = [[model_value(t, rows, sc) for sc, rows in runs] for t in targets]
+    return compare_values(targets, values)
+
+
+# --- writing and showing ----------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id",
+    "role",
+    "figure",
+    "metric",
+    "place",
+    "start",
+    "end",
+    "aggregate",
+    "unit",
+    "observed",
+    "model",
+    "low",
+    "high",
+    "replicates",
+    "error",
+    "relative_error",
+    "log_error",
+    "source",
+    "url",
+)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "nan" if math.isnan(value) else format(value, ".6g")
+
+
+def comparison_csv(rows: Sequence[Row]) -> str:
+    """The comparison as CSV text: a target per line, with the source of its figure."""
+    from exodus.evidence import load_observed
+
+    observed = load_observed()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        t = r.target
+        figure = observed.get(t.figure, {})
+        writer.writerow(
+            [
+                t.id,
+                t.role,
+                t.figure,
+                t.metric,
+                t.place,
+                t.start.isoformat(),
+                t.end.isoformat(),
+                t.aggregate,
+                t.unit,
+                _fmt(t.observed),
+                _fmt(r.model),
+                _fmt(r.low),
+                _fmt(r.high),
+                r.replicates,
+                _fmt(r.error),
+                _fmt(r.relative),
+                _fmt(r.log),
+                figure.get("source", ""),
+                figure.get("url", ""),
+            ]
+        )
+    return out.getvalue()
+
+
+def report(rows: Sequence[Row]) -> str:
+    """A table per role (calibration, validation, then input checks) and the scores of each."""
+    lines: list[str] = []
+    titles = {
+        "calibration": "Calibration targets (fitted)",
+        "validation": "Validation targets (held out, never fitted)",
+        "input": "Input checks (figures the scenario is built from; not scored)",
+    }
+    for role, title in titles.items():
+        chosen = [r for r in rows if r.target.role == role]
+        if not chosen:
+            continue
+        lines += [
+            title,
+            f"  {'id':<4} {'fig':<4} {'what':<54} {'observed':>10} {'model':>22} {'rel.err':>8}",
+        ]
+        for r in chosen:
+            model = _fmt(r.model)
+            if r.low is not None and r.high is not None:
+                model += f" [{_fmt(r.low)}, {_fmt(r.high)}]"
+            lines.append(
+                f"  {r.target.id:<4} {r.target.figure:<4} {r.target.describe():<54} "
+                f"{_fmt(r.target.observed):>10} {model:>22} {r.relative:>8.3f}"
+            )
+        if role != "input":
+            s = score(rows, role)
+            lines.append(f"  {role} score over {s.n} targets: ARD {s.ard:.3f}, log {s.log:.3f}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: into a temporary sibling, then rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

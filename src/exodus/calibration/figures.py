@@ -1,0 +1,150 @@
+"""Figures of a comparison (observed points over model curves) and of a calibration (posteriors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from exodus.calibration.targets import COUNTRIES, Target
+from exodus.scenario.schema import Scenario
+
+ROLE_COLOURS = {"calibration": "tab:blue", "validation": "tab:orange", "input": "tab:gray"}
+
+
+def target_curve(
+    target: Target, rows: Sequence[dict], scenario: Scenario
+) -> tuple[list[dt.date], list[float]]:
+    """The series a target reads, day by day: cumulative from its start for a sum, else daily.
+
+    Drawn from a week before the target's start (daily values) to its end.
+    """
+    is_country = target.place in COUNTRIES
+    column = "rent_index" if target.metric == "market_rent" else target.metric
+    factor = scenario.towns[target.place].rent_1room if target.metric == "market_rent" else 1.0
+    per_day: dict[str, float] = {}
+    for row in rows:
+        if (row["country"] if is_country else row["town"]) == target.place:
+            date = str(row["date"])
+            per_day[date] = per_day.get(date, 0.0) + float(row[column]) * factor
+    dates = sorted(per_day)
+    if target.aggregate == "sum" and target.end > target.start:
+        first = target.start.isoformat()
+        dates = [d for d in dates if d >= first]
+        values = list(np.cumsum([per_day[d] for d in dates]))
+    else:
+        values = [per_day[d] for d in dates]
+    return [dt.date.fromisoformat(d) for d in dates], [float(v) for v in values]
+
+
+def comparison_figure(
+    targets: Sequence[Target],
+    runs: Sequence[tuple[Scenario, Sequence[dict]]],
+    title: str,
+) -> bytes:
+    """One panel per target: the model curve (median and 5-95% band of replicates) and the
+    observed figure as a point at the target's end date. PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    n = len(targets)
+    cols = min(4, n)
+    rows_n = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(3.6 * cols, 2.8 * rows_n), squeeze=False)
+    for ax, target in zip(axes.flat, targets, strict=False):
+        colour = ROLE_COLOURS[target.role]
+        curves = [target_curve(target, rows, scenario) for scenario, rows in runs]
+        dates = curves[0][0]
+        length = min(len(c[1]) for c in curves)
+        if length:
+            stack = np.array([c[1][:length] for c in curves])
+            ax.plot(dates[:length], np.median(stack, axis=0), color=colour, lw=1.5, label="model")
+            if len(curves) > 1:
+                low, high = np.quantile(stack, [0.05, 0.95], axis=0)
+                ax.fill_between(dates[:length], low, high, color=colour, alpha=0.25, lw=0)
+        ax.plot([target.end], [target.observed], "o", color="black", ms=6, label="observed")
+        if target.end > target.start and target.aggregate == "mean":
+            ax.hlines(target.observed, target.start, target.end, color="black", lw=2)
+        cumulative = (
+            " (cumulative)" if target.aggregate == "sum" and target.end > target.start else ""
+        )
+        ax.set_title(
+            f"{target.id} {target.figure} {target.role}\n{target.metric} {target.place}{cumulative}",
+            fontsize=8,
+        )
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+        ax.set_ylabel(target.unit, fontsize=7)
+        ax.set_ylim(bottom=0)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return _png(fig)
+
+
+def posterior_figure(
+    names: Sequence[str],
+    bounds: Sequence[tuple[float, float]],
+    rounds: Sequence[tuple[int, Sequence[dict], np.ndarray]],
+    fitted: dict[str, float],
+    log_scale: Sequence[bool],
+) -> bytes:
+    """One panel per parameter: the accepted values of each round (weighted histograms, the last
+    round solid) over the prior range, and the fitted value as a line. PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(names)
+    cols = min(3, n)
+    rows_n = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(4.0 * cols, 3.0 * rows_n), squeeze=False)
+    last = rounds[-1][0]
+    for ax, name, (low, high), is_log in zip(axes.flat, names, bounds, log_scale, strict=False):
+        edges = np.geomspace(low, high, 21) if is_log else np.linspace(low, high, 21)
+        for r, values, weights in rounds:
+            data = np.array([float(v[name]) for v in values])
+            final = r == last
+            ax.hist(
+                data,
+                bins=edges,
+                weights=weights,
+                density=True,
+                histtype="stepfilled" if final else "step",
+                alpha=0.6 if final else 0.9,
+                label=f"round {r}" + (" (posterior)" if final else ""),
+            )
+        ax.axvline(fitted[name], color="black", lw=1.5, ls="--", label="fitted (median)")
+        if is_log:
+            ax.set_xscale("log")
+        ax.set_xlim(low, high)
+        ax.set_title(name, fontsize=9)
+        ax.set_yticks([])
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower right", fontsize=7)
+    fig.suptitle("Accepted parameter sets per round (x axis: the prior range)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return _png(fig)
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()

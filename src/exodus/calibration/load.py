@@ -1,0 +1,144 @@
+"""Read what `exodus compare` compares: a run directory, or a sweep directory's replicates.
+
+A run directory gives one run (timeseries.csv and the scenario.yaml it ran). A sweep directory
+gives, for each scenario and design point, the rows of all its replicates; each group's scenario is
+rebuilt from the experiment's scenario file with the point's parameter values, because the towns'
+countries and one-room rents live there, not in results.parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from exodus.calibration.targets import Target, TargetsError
+from exodus.scenario.loader import ScenarioError, load_scenario
+from exodus.scenario.schema import Scenario
+
+
+@dataclass
+class Group:
+    """Runs of one scenario at one design point: a label and (scenario, rows) per replicate."""
+
+    label: str
+    runs: list[tuple[Scenario, list[dict]]]
+
+
+def is_sweep(path: Path) -> bool:
+    return (path / "experiment.json").is_file()
+
+
+def load_run_dir(path: Path) -> Group:
+    """One written run: its rows (values as text) and its resolved scenario."""
+    series = path / "timeseries.csv"
+    scenario_file = path / "scenario.yaml"
+    if not series.is_file():
+        raise TargetsError(
+            f"{path}: not a run directory (no timeseries.csv) nor a sweep "
+            "directory (no experiment.json)"
+        )
+    if not scenario_file.is_file():
+        raise TargetsError(f"{scenario_file}: no such file (the run's scenario is needed)")
+    try:
+        with series.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TargetsError(f"{series}: cannot be read ({exc})") from None
+    missing = {"date", "town", "country"} - set(rows[0] if rows else {})
+    if missing:
+        raise TargetsError(f"{series}: no rows, or missing columns {sorted(missing)}")
+    try:
+        scenario = load_scenario(scenario_file)
+    except ScenarioError as exc:
+        raise TargetsError(str(exc)) from None
+    return Group(path.name, [(scenario, rows)])
+
+
+def _resolve_scenarios(info: dict, path: Path, scenario_file: Path | None) -> dict[str, Scenario]:
+    """Scenario name -> resolved scenario (with the experiment's `set`), for a sweep's runs."""
+    experiment = info.get("experiment", {})
+    overrides = experiment.get("set", [])
+    if scenario_file is not None:
+        files = [scenario_file]
+    else:
+        here = Path(info["experiment_file"]).parent if info.get("experiment_file") else None
+        files = []
+        for name in experiment.get("scenarios", []):
+            roots = [r for r in (here, Path("experiments"), Path(".")) if r is not None]
+            found = next((r / name for r in roots if (r / name).is_file()), None)
+            if found is None:
+                raise TargetsError(
+                    f"{path}: cannot find the sweep's scenario file '{name}'; name it with "
+                    "--scenario FILE"
+                )
+            files.append(found)
+    scenarios = {}
+    for file in files:
+        try:
+            scenario = load_scenario(file, overrides)
+        except ScenarioError as exc:
+            raise TargetsError(str(exc)) from None
+        scenarios[scenario.name] = scenario
+    return scenarios
+
+
+def load_sweep_dir(
+    path: Path, targets: Sequence[Target], scenario_file: Path | None = None
+) -> list[Group]:
+    """A sweep's runs grouped by scenario and design point, rows limited to the targets' dates."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from exodus.sweep.experiment import ExperimentError, apply_point
+
+    try:
+        info = json.loads((path / "experiment.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TargetsError(f"{path / 'experiment.json'}: cannot be read ({exc})") from None
+    results = path / "results.parquet"
+    if not results.is_file():
+        raise TargetsError(f"{results}: no such file (has the sweep finished?)")
+    columns = set(pq.read_schema(results).names)
+    needed = {"rent_index" if t.metric == "market_rent" else t.metric for t in targets}
+    absent = sorted(needed - columns)
+    if absent:
+        raise TargetsError(
+            f"{path}: the sweep kept no {', '.join(absent)}: add them to the experiment's metrics"
+        )
+    table = pq.read_table(
+        results, columns=["scenario", "point", "replicate", "date", "town", *sorted(needed)]
+    )
+    first = min(t.start for t in targets)
+    last = max(t.end for t in targets)
+    date = table["date"]
+    table = table.filter(pc.and_(pc.greater_equal(date, first), pc.less_equal(date, last)))
+    scenarios = _resolve_scenarios(info, path, scenario_file)
+    points = info.get("design_points", [{}])
+    grouped: dict[tuple[str, int], dict[int, list[dict]]] = {}
+    for row in table.to_pylist():
+        runs = grouped.setdefault((row["scenario"], row["point"]), {})
+        row["date"] = row["date"].isoformat()
+        runs.setdefault(row["replicate"], []).append(row)
+    groups = []
+    for (name, point), runs in sorted(grouped.items()):
+        if name not in scenarios:
+            raise TargetsError(f"{path}: runs of scenario '{name}' but no such scenario file")
+        try:
+            scenario, _ = apply_point(scenarios[name], points[point], str(path))
+        except ExperimentError as exc:
+            raise TargetsError(str(exc)) from None
+        country = {town: spec.country for town, spec in scenario.towns.items()}
+        for rows in runs.values():
+            for row in rows:
+                row["country"] = country.get(row["town"], "")
+        shown = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in points[point].items()
+        )
+        label = f"{name} point {point}" + (f" ({shown})" if shown else "")
+        groups.append(Group(label, [(scenario, rows) for _, rows in sorted(runs.items())]))
+    if not groups:
+        raise TargetsError(f"{results}: no rows between {first} and {last}")
+    return groups
