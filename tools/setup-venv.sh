@@ -39,4 +39,4 @@ if [ ! -x "$venv/bin/python" ] || ! works "$venv/bin/python"; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -e ".[dev,dask]"
+"$venv/bin/python" -m pip install --quiet -e ".[dev,dask,app]"
