@@ -1,0 +1,88 @@
+"""The Info tab, in the order NetLogo's Info tab has taught teachers to expect, written for exodus."""
+
+INFO_MARKDOWN = """
+## WHAT IS IT?
+
+In 2022 hundreds of thousands of Russians crossed into Kazakhstan and Kyrgyzstan: first the
+*relocants* who left after the invasion of Ukraine, then, after the mobilisation order of
+21 September, a far larger wave of men escaping the draft. This model follows six host towns
+(Uralsk, Petropavlovsk, Astana, Almaty, Karaganda and Bishkek) day by day and asks how hospitality
+and hostility grow out of rent, jobs, prices and contact between hosts and newcomers.
+
+## HOW IT WORKS
+
+Each agent is a local household or a migrant party (one agent stands for several hundred real ones
+at this classroom scale). Every day, in this order:
+
+1. **Flows**: new parties arrive at the border towns on the observed schedule; some pass through to
+   other towns or countries, some go home once the mobilisation is over.
+2. **Housing**: newcomers look for a short stay or a lease; asking rents rise where seekers outnumber
+   listings and fall where flats stay empty; local renters whose rent grows past what they can pay
+   are *displaced*; compassionate owners offer free beds; shelters take the rest.
+3. **Jobs** and **prices**: vacancies go to local and migrant job seekers; food and alcohol prices
+   follow the extra demand.
+4. **Attitudes**: each household weighs threats (its rent, its job, prices, disrespect it sees,
+   fear, a flight it judges illegitimate) against compassion and empathy; living with a guest
+   changes it (for the better when contact goes well, for the worse when it goes badly); neighbours
+   talk, and negative stories persuade more than positive ones.
+5. **Collective action**: where enough households are hostile, pickets start; where enough are
+   welcoming, aid starts. The **tension index** (0 to 1) combines hostility, pickets, housing
+   distress and the town's background stress.
+
+## HOW TO USE IT
+
+- Choose a **scenario** at the top of the left panel: each one asks a question (its description
+  says which). The sliders then start at that scenario's values.
+- Press **Step** to simulate one day, **▶** to play and **❚❚** to pause. *Play Interval* is the
+  speed: the pause between days, in milliseconds.
+- Move a **slider** (or tick a policy box, or type a **seed**), then press **Reset**: a new run
+  starts from 1 September with the new values. "What the sliders do" says what each one means.
+- Read the curves: the **rent index** is each town's market rent relative to its first day;
+  the **tension index** runs from 0 (calm) to 1. On the map, a circle's size is the number of
+  migrants present and its colour the town's tension.
+- **Download the run so far** saves the numbers (one row per town per day) as a CSV file, in the
+  same format as `exodus run` writes.
+
+## THINGS TO NOTICE
+
+- Nothing much happens until late September: watch what the mobilisation wave does to rents in
+  the two border towns, Uralsk and Petropavlovsk, within a few days.
+- Rent rises first, tension follows: look for the lag between the two curves of the same town.
+- Bishkek ends among the tensest towns even though its rents rise less: it carries its own
+  background stress (`exodus explain towns.Bishkek.background_stress`).
+- Two runs with different seeds are not identical. At this small scale one agent stands for
+  hundreds of households, so compare runs by their shape, not by the last decimal.
+
+## THINGS TO TRY
+
+- Tick **Rent cap from 26 Sep** and press Reset. Do fewer locals lose their flats? What happens to
+  tension, and to newcomers without a bed?
+- Set **Second-wave size** to 0: a world without the mobilisation. How much of the story is left?
+- Tick **Host families from 23 Sep** and raise the stipend. Who benefits, and where?
+- Raise **Contact quality needed**: contact that goes badly now worsens attitudes. Then raise
+  **Compassion** instead. Which matters more for tension?
+- Raise the **Negativity bias**: what does gossip that favours bad news do?
+
+## EXTENDING THE MODEL
+
+- Every input lives in a scenario file (`scenarios/*.yaml`); write your own with `extends:` and run
+  it here with `exodus app my_scenario.yaml`, or in full with `exodus run`.
+- Policies can be combined and dated: an entry cap, shelters, a stay limit, integration courses, an
+  information campaign, local-hire protection (`exodus schema` lists them).
+- Each mechanism is one Python module in `src/exodus/model/`: a different rent rule or a new
+  reason for hostility is one file to change.
+- Ideas: let migrants open businesses that create jobs; let news from Russia change the flows; give
+  each town its own social-media climate.
+
+## CREDITS AND REFERENCES
+
+exodus is written by the exodus developers, Apache License 2.0. Its story comes from a published
+article on the reception of Russians in Kazakhstan and Kyrgyzstan in 2022 (the copy in `seeds/`);
+its numbers from the observed figures in `data/observed_2022.csv`; every parameter names its
+evidence (`exodus explain`). Mechanisms borrow from Epstein's civil-violence model (pickets), the
+FLEE refugee model (route choice), Lorenz, Neumann and Schröder (2021, opinion dynamics) and
+Allport's contact hypothesis. The page is built with Mesa's SolaraViz.
+
+**How to cite**: exodus developers (2026). *exodus: an agent-based model of the 2022 flight of
+Russians into Kazakh and Kyrgyz towns*, version 0.1.0 (see `CITATION.cff`).
+"""
