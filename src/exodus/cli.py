@@ -144,7 +144,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMAND_MODULES: tuple[str, ...] = ("exodus.explain", "exodus.sweep.cli", "exodus.calibration.cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "exodus.explain",
+    "exodus.sweep.cli",
+    "exodus.calibration.cli",
+    "exodus.app.cli",
+)
 """Modules that add a sub-command of their own: each has `add_parser(subparsers)`, which adds the
 command and sets `func` to a function of the parsed arguments returning the exit code."""
 
