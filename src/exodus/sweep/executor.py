@@ -52,6 +52,9 @@ class RunOutcome:
 
 Keep = Callable[[list[dict]], list[dict]]
 
+CONNECT_TIMEOUT = "20s"
+"""How long to try reaching a Dask scheduler before giving up."""
+
 
 def run_one(spec: RunSpec, keep: Keep | None = None) -> RunOutcome:
     """Run one spec in this process; any exception becomes a failed outcome with its traceback."""
@@ -185,11 +188,11 @@ def _execute_dask(
             n_workers=workers or default_workers(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         client = Client(cluster)
     else:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     try:
         futures = [
             client.submit(run_one, spec, keep, key=f"exodus-{spec.run_id}-{id(specs)}", pure=False)
