@@ -1,0 +1,339 @@
+"""The speed benchmark: exodus at three scales, a plain-Mesa reference of the household side and
+Mesa's Boltzmann wealth model, each in a fresh process on this machine; prints a table and appends
+it, with the machine and the commit, to benchmarks/RESULTS.md.
+
+    .venv/bin/python -m benchmarks.run            # the full benchmark (about three minutes)
+    .venv/bin/python -m benchmarks.run --quick    # a smoke run at tiny sizes, nothing appended
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline_2022.yaml"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SECTION_BEGIN = "<!-- speed-benchmarks:begin -->"
+SECTION_END = "<!-- speed-benchmarks:end -->"
+SECTION_TITLE = "## Speed: exodus against Mesa (`python -m benchmarks.run`)"
+
+FULL_SCALE_SECONDS = 60.0
+FULL_SCALE_BYTES = 4 * 1024**3
+REFERENCE_SPEEDUP = 30.0
+SCALING_SLOPE = 1.1
+"""Cost per day may grow at most as agents^1.1 between two scales: linear, plus timing noise."""
+
+RUN_EXODUS = "import sys; from exodus.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@dataclass
+class Child:
+    """What a benchmark subprocess printed, how long it ran and its peak memory."""
+
+    output: str
+    wall_seconds: float
+    peak_bytes: int
+
+
+def run_child(args: list[str]) -> Child:
+    """Run one measurement in a fresh Python process; its own peak RSS comes from wait4."""
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            message = err.read().decode(errors="replace").strip().splitlines()[-5:]
+            raise RuntimeError(f"{' '.join(args[:3])} failed: " + " | ".join(message))
+        # ru_maxrss is in KiB on Linux
+        return Child(out.read().decode(), wall, usage.ru_maxrss * 1024)
+
+
+def run_exodus(scale: float, out_dir: Path) -> dict:
+    """`exodus run` on the baseline at `scale`, writing its outputs like any run."""
+    target = out_dir / f"scale_{scale:g}"
+    argv = ["run", str(BASELINE), "--scale", repr(scale), "--out", str(target), "--force"]
+    child = run_child(["-c", RUN_EXODUS, *argv, "--quiet"])
+    meta = json.loads((target / "meta.json").read_text())
+    days = (dt.date.fromisoformat(meta["end"]) - dt.date.fromisoformat(meta["start"])).days + 1
+    sim = meta["wall_seconds"]
+    return {
+        "scale": scale,
+        "days": days,
+        "agent_steps": meta["agent_steps"],
+        "agents_per_day": meta["agent_steps"] / days,
+        "command_seconds": child.wall_seconds,
+        "sim_seconds": sim,
+        "seconds_per_day": sim / days,
+        "steps_per_second": meta["agent_steps"] / sim,
+        "us_per_agent_step": 1e6 * sim / meta["agent_steps"],
+        "peak_bytes": child.peak_bytes,
+    }
+
+
+def run_reference(scale: float, days: int) -> dict:
+    child = run_child(
+        ["-m", "benchmarks.mesa_reference", "--scale", repr(scale), "--days", str(days)]
+    )
+    result = json.loads(child.output)
+    result["peak_bytes"] = child.peak_bytes
+    result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
+    return result
+
+
+def run_boltzmann(agents: int, steps: int) -> dict:
+    child = run_child(
+        ["-m", "benchmarks.boltzmann", "--agents", str(agents), "--steps", str(steps)]
+    )
+    result = json.loads(child.output)
+    result["peak_bytes"] = child.peak_bytes
+    result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
+    return result
+
+
+# -- the machine and the code ---------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    """Cores, memory, CPU model, load and versions: what a reader needs to compare figures."""
+    cpu = "unknown"
+    memory = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                break
+    except OSError:
+        pass
+    import mesa
+    import numpy
+
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "cpu": cpu,
+        "load": load,
+        "python": platform.python_version(),
+        "mesa": mesa.__version__,
+        "numpy": numpy.__version__,
+        "commit": git_commit(),
+    }
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{head} (with uncommitted changes)" if dirty else head
+
+
+# -- figures and goals ----------------------------------------------------------------------------
+def scaling_slopes(runs: list[dict]) -> list[tuple[float, float, float]]:
+    """(scale a, scale b, slope) of log(seconds per day) against log(agents per day)."""
+    ordered = sorted(runs, key=lambda r: r["agents_per_day"])
+    return [
+        (
+            a["scale"],
+            b["scale"],
+            math.log(b["seconds_per_day"] / a["seconds_per_day"])
+            / math.log(b["agents_per_day"] / a["agents_per_day"]),
+        )
+        for a, b in itertools.pairwise(ordered)
+    ]
+
+
+def goals(runs: list[dict], reference: dict, boltzmann: dict) -> list[tuple[str, str, bool]]:
+    """Each goal of the speed issue: (goal, measured, met)."""
+    by_scale = {r["scale"]: r for r in runs}
+    out: list[tuple[str, str, bool]] = []
+    full = by_scale.get(1.0)
+    if full:
+        out.append(
+            (
+                f"full scale: `exodus run --scale 1` at most {FULL_SCALE_SECONDS:.0f} s",
+                f"{full['command_seconds']:.1f} s",
+                full["command_seconds"] <= FULL_SCALE_SECONDS,
+            )
+        )
+        out.append(
+            (
+                "full scale: peak memory at most 4 GiB",
+                f"{full['peak_bytes'] / 1024**3:.2f} GiB",
+                full["peak_bytes"] <= FULL_SCALE_BYTES,
+            )
+        )
+    same = by_scale.get(reference["scale"])
+    if same:
+        ratio = reference["us_per_agent_step"] / same["us_per_agent_step"]
+        out.append(
+            (
+                f"exodus at least {REFERENCE_SPEEDUP:.0f}x faster per agent-step than the plain-Mesa "
+                f"household side at scale {reference['scale']:g}",
+                f"{ratio:.0f}x",
+                ratio >= REFERENCE_SPEEDUP,
+            )
+        )
+    largest = max(runs, key=lambda r: r["agents_per_day"])
+    out.append(
+        (
+            f"one exodus agent-day (scale {largest['scale']:g}) cheaper than one Boltzmann agent-step",
+            f"{largest['us_per_agent_step']:.3f} us vs {boltzmann['us_per_agent_step']:.3f} us",
+            largest["us_per_agent_step"] < boltzmann["us_per_agent_step"],
+        )
+    )
+    slopes = scaling_slopes(runs)
+    if slopes:
+        worst = max(s for _, _, s in slopes)
+        text = ", ".join(f"{a:g}->{b:g}: {s:.2f}" for a, b, s in slopes)
+        out.append(
+            (
+                f"cost per day grows no faster than linearly (log-log slope <= {SCALING_SLOPE})",
+                text,
+                worst <= SCALING_SLOPE,
+            )
+        )
+    return out
+
+
+def report(runs: list[dict], reference: dict, boltzmann: dict, info: dict[str, str]) -> str:
+    """The Markdown block printed and appended to RESULTS.md."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"### {now}, commit {info['commit']}",
+        "",
+        f"Machine: {info['cores']} cores, {info['memory']}, {info['cpu']}; load average at start "
+        f"{info['load']}. Python {info['python']}, Mesa {info['mesa']}, numpy {info['numpy']}.",
+        "",
+        "| run | agents per day | s per simulated day | agent-steps per s | us per agent-step "
+        "| wall s | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(runs, key=lambda r: r["scale"]):
+        lines.append(
+            f"| exodus baseline, scale {r['scale']:g}, {r['days']} days | {r['agents_per_day']:,.0f} "
+            f"| {r['seconds_per_day']:.4f} | {r['steps_per_second']:.3g} | {r['us_per_agent_step']:.3f} "
+            f"| {r['command_seconds']:.1f} (sim {r['sim_seconds']:.1f}) "
+            f"| {r['peak_bytes'] / 1024**3:.2f} GiB |"
+        )
+    ref = reference
+    lines.append(
+        f"| plain-Mesa household side, scale {ref['scale']:g}, {ref['days']} days "
+        f"| {ref['households']:,} | {ref['wall_seconds'] / ref['days']:.4f} "
+        f"| {1e6 / ref['us_per_agent_step']:.3g} | {ref['us_per_agent_step']:.3f} "
+        f"| {ref['wall_seconds']:.1f} | {ref['peak_bytes'] / 1024**3:.2f} GiB |"
+    )
+    bz = boltzmann
+    lines.append(
+        f"| Mesa Boltzmann wealth, {bz['agents']:,} agents, {bz['steps']} steps | {bz['agents']:,} "
+        f"| {bz['wall_seconds'] / bz['steps']:.4f} | {1e6 / bz['us_per_agent_step']:.3g} "
+        f"| {bz['us_per_agent_step']:.3f} | {bz['wall_seconds']:.1f} "
+        f"| {bz['peak_bytes'] / 1024**3:.2f} GiB |"
+    )
+    diff = [
+        abs(a - b)
+        for a, b in zip(
+            ref["reference"]["attitude_mean"], ref["exodus"]["attitude_mean"], strict=True
+        )
+    ]
+    lines += [
+        "",
+        "exodus rows: all mechanisms, wall time of the simulation (the command's wall time, with "
+        "start-up and writing outputs, in brackets before it); agent-steps are live agents "
+        "(households and migrant parties) summed over days. The plain-Mesa row times only the "
+        "household side (renewals, market rent, attitudes with one neighbour message), one "
+        "`mesa.Agent` per household stepped with `shuffle_do`. Its town results after "
+        f"{ref['days']} days against exodus's: displaced households "
+        f"{sum(ref['reference']['displaced']):.0f} vs {sum(ref['exodus']['displaced']):.0f}, "
+        f"largest difference of a town's mean attitude {max(diff):.4f}.",
+        "",
+        "| goal | measured | met |",
+        "|---|---|---|",
+    ]
+    for goal, measured, met in goals(runs, reference, boltzmann):
+        lines.append(f"| {goal} | {measured} | {'yes' if met else '**no**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def append_results(block: str, path: Path = RESULTS) -> None:
+    """Insert the block at the end of this benchmark's section of RESULTS.md, leaving any other
+    section as it is; re-read just before writing and replace the file atomically."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if SECTION_BEGIN in text and SECTION_END in text:
+        head, tail = text.split(SECTION_END, 1)
+        text = head.rstrip("\n") + "\n\n" + block + "\n" + SECTION_END + tail
+    else:
+        text = (
+            text.rstrip("\n") + f"\n\n{SECTION_BEGIN}\n{SECTION_TITLE}\n\n{block}\n{SECTION_END}\n"
+        )
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    staging.write_text(text, encoding="utf-8")
+    staging.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.01, 0.1, 1.0])
+    parser.add_argument("--reference-scale", type=float, default=0.1)
+    parser.add_argument("--reference-days", type=int, default=15)
+    parser.add_argument("--boltzmann-agents", type=int, default=10_000)
+    parser.add_argument("--boltzmann-steps", type=int, default=100)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="file to append to")
+    parser.add_argument("--no-append", action="store_true", help="print only")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, nothing appended")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scales, args.reference_scale, args.reference_days = [0.001, 0.002], 0.002, 3
+        args.boltzmann_agents, args.boltzmann_steps, args.no_append = 1000, 10, True
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    info = machine()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="exodus-bench-") as tmp:
+        for scale in args.scales:
+            say(f"exodus baseline at scale {scale:g} ...")
+            runs.append(run_exodus(scale, Path(tmp)))
+    say(
+        f"plain-Mesa household side at scale {args.reference_scale:g}, {args.reference_days} days ..."
+    )
+    reference = run_reference(args.reference_scale, args.reference_days)
+    say(f"Boltzmann wealth, {args.boltzmann_agents} agents x {args.boltzmann_steps} steps ...")
+    boltzmann = run_boltzmann(args.boltzmann_agents, args.boltzmann_steps)
+    block = report(runs, reference, boltzmann, info)
+    print(block)
+    if not args.no_append:
+        append_results(block, args.results)
+        say(f"appended to {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""The speed benchmark's yardsticks: the plain-Mesa household side follows exodus's rules (its town
+results agree with exodus's), Boltzmann wealth behaves as the textbook model, and the results file
+keeps other sections intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from benchmarks import boltzmann, run
+from benchmarks.mesa_reference import (
+    BASELINE,
+    Recording,
+    ReferenceModel,
+    exodus_results,
+    record_exodus,
+)
+
+from exodus.scenario.loader import load_scenario
+from exodus.scenario.schema import Scenario
+
+DAYS = 20
+ATTITUDE_TOLERANCE = 0.008
+"""Largest allowed difference of a town's mean attitude after DAYS days. The two models draw
+different random numbers (which neighbour speaks, who hears a message) and the reference updates
+households one after another where exodus updates them all at once, so the means agree only
+statistically: at this scale (about 420 households in the smallest town) the difference over four
+reference seeds had a spread of about 0.0015 and at most 0.0035; 0.008 is five such spreads. A
+wrong rule misses by more (doubling the rent weight: 0.02-0.06)."""
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """The baseline at 1/200 from 24 Sep, when rents jump and the first renters are displaced."""
+    return load_scenario(BASELINE).model_copy(
+        update={"scale": 0.005, "start": dt.date(2022, 9, 24)}
+    )
+
+
+@pytest.fixture(scope="module")
+def recording(scenario: Scenario) -> Recording:
+    return record_exodus(scenario, DAYS)
+
+
+def run_reference(scenario: Scenario, recording: Recording) -> dict[str, list[float]]:
+    reference = ReferenceModel(scenario, recording)
+    for _ in range(DAYS):
+        reference.step()
+    return reference.town_results()
+
+
+@pytest.fixture(scope="module")
+def results(scenario: Scenario, recording: Recording):
+    assert recording.exodus is not None
+    return run_reference(scenario, recording), exodus_results(recording.exodus)
+
+
+def test_reference_is_one_mesa_agent_per_household(scenario, recording):
+    reference = ReferenceModel(scenario, recording)
+    assert len(reference.agents) == recording.exodus.households.n
+    assert len(recording.days) == DAYS
+
+
+def test_reference_rents_and_displacements_match_exodus(results):
+    """Same demand in, same rent rule: the market rents agree to rounding, and lease renewals
+    displace exactly the same households per town."""
+    reference, exodus = results
+    np.testing.assert_allclose(reference["market_rent"], exodus["market_rent"], rtol=1e-12)
+    assert reference["displaced"] == exodus["displaced"]
+    assert sum(exodus["displaced"]) >= 3, "the window should include displacements"
+
+
+def test_reference_attitudes_agree_within_tolerance(results):
+    reference, exodus = results
+    gap = np.abs(np.subtract(reference["attitude_mean"], exodus["attitude_mean"]))
+    assert gap.max() <= ATTITUDE_TOLERANCE, gap
+
+
+def test_attitudes_moved_over_the_window(recording, results):
+    """Agreeing is not trivial: exodus's town mean attitudes moved over the window."""
+    _, exodus = results
+    h = recording.households
+    start = np.bincount(h["town"].astype(np.int64), weights=h["attitude"])
+    start /= np.bincount(h["town"].astype(np.int64))
+    assert np.abs(np.subtract(exodus["attitude_mean"], start)).max() > 0.03
+
+
+def test_a_wrong_rule_in_the_reference_is_caught(scenario, recording, results):
+    """The tolerance can fail: a reference weighing rent threat twice misses it."""
+    _, exodus = results
+    doubled = scenario.attitudes.model_copy(
+        update={"rent_weight": 2 * scenario.attitudes.rent_weight}
+    )
+    wrong = run_reference(scenario.model_copy(update={"attitudes": doubled}), recording)
+    gap = np.abs(np.subtract(wrong["attitude_mean"], exodus["attitude_mean"]))
+    assert gap.max() > ATTITUDE_TOLERANCE
+
+
+def test_boltzmann_conserves_wealth_and_grows_inequality():
+    model = boltzmann.WealthModel(500, rng=7)
+    assert model.gini() == pytest.approx(0.0)
+    for _ in range(60):
+        model.step()
+    assert sum(a.wealth for a in model.agent_list) == 500
+    assert min(a.wealth for a in model.agent_list) >= 0
+    assert 0.3 < model.gini() < 0.8  # the exchange model settles near an exponential (Gini 0.5)
+
+
+def test_results_keep_other_sections(tmp_path):
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n## Sweeps\n\nsweep figures\n", encoding="utf-8")
+    run.append_results("### first\n\nrow 1\n", path)
+    run.append_results("### second\n\nrow 2\n", path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count(run.SECTION_BEGIN) == 1 and text.count(run.SECTION_END) == 1
+    assert "## Sweeps\n\nsweep figures" in text
+    assert text.index("### first") < text.index("### second") < text.index(run.SECTION_END)
+    # a section added after ours by someone else stays after it
+    path.write_text(text + "\n## Later\n\nlater text\n", encoding="utf-8")
+    run.append_results("### third\n", path)
+    text = path.read_text(encoding="utf-8")
+    assert text.index("### third") < text.index(run.SECTION_END) < text.index("## Later")
+
+
+def test_scaling_slope_is_one_for_linear_cost():
+    runs = [
+        {"scale": s, "agents_per_day": 1000 * s, "seconds_per_day": 0.002 * s} for s in (1, 10, 100)
+    ]
+    slopes = run.scaling_slopes(runs)
+    assert [round(s, 6) for _, _, s in slopes] == [1.0, 1.0]
