@@ -86,6 +86,7 @@ scenarios: ["{classroom}", "{border}"]
 parameters: {{attitudes.compassion_mean: {{values: [0.3, 0.6]}}}}
 replicates: REPS
 seed: 11
+common_seeds: false
 """
     three = expand(
         load_experiment(write_experiment(tmp_path / "a.yaml", body.replace("REPS", "3"))),
@@ -104,6 +105,20 @@ seed: 11
     assert len(set(seeds(five).values())) == 10  # two points x five replicates
     # scenarios share a point's seeds: compared with common random numbers
     assert seeds(five)[("classroom", 1, 4)] == seeds(five)[("border_closure", 1, 4)]
+    common = expand(
+        load_experiment(
+            write_experiment(
+                tmp_path / "c.yaml",
+                body.replace("REPS", "5").replace("common_seeds: false", "common_seeds: true"),
+            )
+        ),
+        tmp_path / "c.yaml",
+    )
+    by_replicate = {}
+    for spec in common:
+        by_replicate.setdefault(spec.labels["replicate"], set()).add(spec.seed)
+    assert all(len(s) == 1 for s in by_replicate.values()) and len(by_replicate) == 5
+    assert by_replicate[4] == {run_seed(11, None, 4)}
     assert run_seed(11, 1, 4) == seeds(five)[("classroom", 1, 4)]
     assert all(0 <= s <= 2**63 - 1 for s in seeds(five).values())
 

@@ -2,8 +2,8 @@
 
 An experiment is strict like a scenario (unknown keys are errors, every problem names the file and
 key). Expanding it gives the run list: scenarios x design points x replicates, each run with a seed
-spawned from the master seed by its position in the design, so adding replicates or resuming a
-sweep never changes the seed of a run that already exists.
+spawned from the master seed by its replicate (and, without common seeds, its design point), so
+adding replicates or resuming a sweep never changes the seed of a run that already exists.
 """
 
 from __future__ import annotations
@@ -119,6 +119,12 @@ class Experiment(_Strict):
     seed: int = Field(
         ge=0, le=2**63 - 1, description="Master seed; every run's seed derives from it."
     )
+    common_seeds: bool = Field(
+        True,
+        description="true: replicate r of every scenario and design point has the same seed "
+        "(common random numbers: differences come from the inputs, not from luck); false: each "
+        "design point has seeds of its own.",
+    )
     metrics: list[str] = Field(
         default_factory=lambda: ["rent_index", "tension_index"],
         min_length=1,
@@ -198,9 +204,13 @@ def design_points(experiment: Experiment) -> list[dict[str, Any]]:
     ]
 
 
-def run_seed(master: int, point: int, replicate: int) -> int:
-    """The seed of one run, from its design point and replicate only (never from the run count)."""
-    sequence = np.random.SeedSequence(master, spawn_key=(point, replicate))
+def run_seed(master: int, point: int | None, replicate: int) -> int:
+    """The seed of one run, from its design point and replicate only (never from the run count).
+
+    `point=None` gives the common seed of replicate `replicate` shared by all design points.
+    """
+    key = (replicate,) if point is None else (point, replicate)
+    sequence = np.random.SeedSequence(master, spawn_key=key)
     return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
@@ -317,7 +327,7 @@ def expand(experiment: Experiment, file: str | os.PathLike[str]) -> list[RunSpec
         for p, point in enumerate(points):
             scenario, applied = apply_point(base, point, shown)
             for r in range(experiment.replicates):
-                seed = run_seed(experiment.seed, p, r)
+                seed = run_seed(experiment.seed, None if experiment.common_seeds else p, r)
                 run_id = f"r{len(specs):06d}"
                 labels = {
                     "run_id": run_id,

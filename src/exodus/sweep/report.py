@@ -100,7 +100,7 @@ def peak_table(frame: pd.DataFrame, groups: list[str], metric: str) -> list[dict
         days = part["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
         rows.append(
             {
-                "group": group_label(key[:-1] if len(key) > 2 else key[0], groups),
+                "group": group_label(key[:-1], groups),
                 "town": key[-1],
                 "runs": len(part),
                 "peak": mean,
@@ -136,7 +136,7 @@ def plot_bands(frame: pd.DataFrame, groups: list[str], metric: str, path: Path) 
     cols = min(3, len(towns))
     rows = -(-len(towns) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), sharex=True, squeeze=False)
-    keys = list(table.groupby(groups, sort=True, dropna=False).groups)
+    keys = sorted(table[groups].drop_duplicates().itertuples(index=False, name=None))
     colours = plt.get_cmap("tab10")
     for ax, town in zip(axes.flat, towns, strict=False):
         here = table[table["town"] == town]

@@ -1,0 +1,109 @@
+"""`exodus report`: banded curves labelled with what the band is, peaks with intervals, and Morris
+indices from SALib for a screening design."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exodus.cli import main
+from exodus.sweep.report import bands, t_interval
+from tests.sweep.conftest import sweep, write_experiment
+
+
+@pytest.fixture(scope="module")
+def reported(tiny_sweep: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("report") / "tiny"
+    shutil.copytree(tiny_sweep, root)
+    assert main(["report", str(root)]) == 0
+    return root
+
+
+def test_report_has_banded_rent_and_tension_figures(reported: Path) -> None:
+    text = (reported / "report.md").read_text()
+    for name in ("rent_index.png", "tension_index.png"):
+        assert (reported / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"]({name})" in text
+    assert "95% CI of the mean (t)" in text and "5-95 percentile range of runs" in text
+
+
+def test_peak_table_has_every_group_and_town_with_ordered_intervals(reported: Path) -> None:
+    text = (reported / "report.md").read_text()
+    section = text.split("## Peak tension_index per run")[1]
+    rows = [
+        line.split(" | ")
+        for line in section.splitlines()
+        if line.startswith("| classroom") or line.startswith("| border_closure")
+    ]
+    assert len(rows) == 2 * 2 * 6  # scenarios x compassion values x towns
+    for row in rows:
+        peak = float(row[3])
+        low, high = (
+            (float(x) for x in row[4].split("-", 1)) if not row[4].startswith("-") else (-1.0, 2.0)
+        )
+        assert low <= peak <= high and 0 <= peak <= 1
+        assert row[5].startswith("2022-")
+
+
+def test_bands_nest_around_the_mean() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "scenario": "s",
+            "run_id": np.repeat([f"r{i}" for i in range(30)], 5),
+            "town": "T",
+            "date": np.tile(pd.date_range("2022-09-01", periods=5), 30),
+            "rent_index": rng.normal(1.0, 0.1, 150),
+        }
+    )
+    table = bands(frame, ["scenario"], "rent_index")
+    assert (table["n"] == 30).all()
+    assert (table["p5"] <= table["ci_low"]).all() and (table["ci_high"] <= table["p95"]).all()
+    assert ((table["ci_high"] - table["ci_low"]) < 0.1).all()
+    mean, _, high = t_interval(np.array([1.0, 2.0, 3.0]))
+    assert mean == 2.0 and high - mean == pytest.approx(4.302652729911275 / np.sqrt(3))
+
+
+MORRIS = """\
+name: screen
+scenarios: ["{classroom}"]
+set: [scale=0.002, end=2022-10-10]
+design: morris
+samples: 3
+levels: 4
+parameters:
+  flows.mobilised_scale: {{low: 0.2, high: 1.5}}
+  attitudes.compassion_mean: {{low: 0.2, high: 0.7}}
+  collective.tension_stress_weight: {{low: 0.0, high: 0.001}}
+seed: 12
+metrics: [rent_index, tension_index]
+"""
+
+
+def test_morris_design_reports_indices_with_confidence(tmp_path: Path) -> None:
+    experiment = write_experiment(tmp_path / "screen.yaml", MORRIS)
+    out = tmp_path / "screen"
+    assert sweep(str(experiment), "--out", str(out), "--workers", "2") == 0
+    assert main(["report", str(out)]) == 0
+    indices = json.loads((out / "sensitivity.json").read_text())
+    rent = indices["rent_index"]["by_scenario"]["classroom"]
+    assert rent["names"][0] == "flows.mobilised_scale"
+    mu = dict(zip(rent["names"], rent["mu_star"], strict=True))
+    # the size of the second wave moves peak rent; a near-zero weight barely does
+    assert mu["flows.mobilised_scale"] > 5 * mu["collective.tension_stress_weight"]
+    assert all(c >= 0 for c in rent["mu_star_conf"])
+    text = (out / "report.md").read_text()
+    assert "## Sensitivity of the peak rent_index (morris, SALib)" in text
+    assert (out / "sensitivity_tension_index.png").exists()
+
+
+def test_report_of_a_directory_without_a_sweep_is_a_user_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a sweep directory" in capsys.readouterr().err
