@@ -63,6 +63,21 @@ class ClassroomModel(mesa.Model):
     knob's `_on` switch); None keeps the scenario's own value.
     """
 
+    default_scenario: str | None = None
+    """Scenario used when `scenario_name` is not given (see `for_scenario`)."""
+
+    @classmethod
+    def for_scenario(cls, name: str) -> type[ClassroomModel]:
+        """A subclass whose runs default to scenario `name`.
+
+        SolaraViz's Reset calls `type(model)(**values of the inputs)`, and after the page swaps to
+        another scenario those values may hold only the sliders moved since; the class itself
+        remembers which scenario the page shows.
+        """
+        if name not in _bound:
+            _bound[name] = type(f"ClassroomModel[{name}]", (cls,), {"default_scenario": name})
+        return _bound[name]
+
     def __init__(
         self,
         scenario_name: str | None = None,
@@ -93,7 +108,7 @@ class ClassroomModel(mesa.Model):
             "host_families": host_families,
         }
         pages = catalogue()
-        self.scenario_name = scenario_name or pages.first
+        self.scenario_name = scenario_name or self.default_scenario or pages.first
         settings = with_policies(pages.load(self.scenario_name, overrides(values)), values)
         run_seed, self.notice = parse_seed(seed, settings.seed)
         super().__init__(rng=run_seed)
@@ -135,6 +150,8 @@ class ClassroomModel(mesa.Model):
         if self.day >= self.n_days:
             self.running = False
 
+
+_bound: dict[str, type[ClassroomModel]] = {}
 
 KNOB_KEYWORDS = tuple(name for knob in KNOBS for name in (knob.name, knob.switch) if name)
 """The keywords of `ClassroomModel` that sliders and switches set."""

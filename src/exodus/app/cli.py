@@ -112,6 +112,7 @@ def server_command(host: str, port: int) -> list[str]:
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",  # solara would ask PyPI for a newer release, and wait for it
         "--log-level",
         "warning",
     ]

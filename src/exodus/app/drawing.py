@@ -181,7 +181,8 @@ def town_map(
         # the label goes on the side away from the nearest other town, so neighbours stay legible
         others = [where[t.name] for t in towns if t.name != mark.name]
         nearest = min(others, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2, default=None)
-        left = nearest is not None and nearest[0] > cx
+        crowded = nearest is not None and 0 < nearest[0] - cx < 90 and abs(nearest[1] - cy) < 30
+        left = crowded and cx - radius > 90
         anchor, lx = ("end", cx - radius - 4) if left else ("start", cx + radius + 4)
         parts.append(
             f'<circle class="town" data-town="{escape(mark.name)}" data-migrants="{mark.migrants:.0f}" '

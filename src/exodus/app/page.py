@@ -9,6 +9,7 @@ and what the sliders show is always what will run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import solara
@@ -24,10 +25,9 @@ PLAY_INTERVAL_MS = 150
 
 
 def model_params(model: ClassroomModel) -> dict[str, Any]:
-    """SolaraViz's parameter inputs: the scenario (fixed), a seed box, then one slider per knob
+    """SolaraViz's parameter inputs: a seed box, then one slider per knob
     (and a switch per policy knob), starting at the values of `model`'s run."""
     params: dict[str, Any] = {
-        "scenario_name": model.scenario_name,
         "seed": {"type": "InputText", "value": str(model.run_seed), "label": "Seed"},
     }
     values = model.in_force
@@ -80,8 +80,6 @@ def Numbers(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara comp
             mime_type="text/csv",
         )
         solara.Markdown("Move a slider, then press **Reset** to start a new run with it.")
-    with solara.Sidebar():  # drawn from here so that it comes after SolaraViz's own cards
-        SliderHelp(model)
     return card
 
 
@@ -103,22 +101,30 @@ def Info(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara compone
     return solara.Markdown(INFO_MARKDOWN)
 
 
-COMPONENTS = [(Numbers, 0), (TownMap, 0), (RentCurves, 0), (TensionCurves, 0), (Info, 1)]
-
-
-@solara.component
-def SliderHelp(model: ClassroomModel) -> None:  # noqa: N802 (solara components are capitalised)
+def SliderHelp(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara components are capitalised)
     """What each slider does, with its unit and range from the schema, and its value in this run."""
-    with solara.Card("What the sliders do"):
-        for knob in KNOBS:
-            value = model.in_force[knob.name]
-            state = ""
-            if knob.switch is not None:
-                state = " (on)" if model.in_force[knob.switch] else " (off)"
-            solara.Markdown(
-                f"**{knob.label}** = {value:g}{state} in this run. {help_text(knob)}",
-                style="font-size: 0.85em",
-            )
+    lines = []
+    for knob in KNOBS:
+        state = ""
+        if knob.switch is not None:
+            state = " (on)" if model.in_force[knob.switch] else " (off)"
+        lines.append(
+            f"<p><b>{escape(knob.label)}</b> = {model.in_force[knob.name]:g}{state} in this run. "
+            f"{escape(help_text(knob))}</p>"
+        )
+    with solara.Card("What the sliders do", margin=0) as card:
+        solara.HTML(tag="div", unsafe_innerHTML="".join(lines), style="font-size: 0.85em")
+    return card
+
+
+COMPONENTS = [
+    (Numbers, 0),
+    (TownMap, 0),
+    (RentCurves, 0),
+    (TensionCurves, 0),
+    (SliderHelp, 0),
+    (Info, 1),
+]
 
 
 @solara.component
@@ -126,7 +132,7 @@ def Page() -> None:  # noqa: N802 (solara components are capitalised)
     """The whole page: the scenario picker, then SolaraViz for the chosen scenario."""
     pages = catalogue()
     name, set_name = solara.use_state(pages.first)
-    model = solara.use_memo(lambda: ClassroomModel(scenario_name=name), dependencies=[name])
+    model = solara.use_memo(lambda: ClassroomModel.for_scenario(name)(), dependencies=[name])
 
     def pick(new: str) -> None:
         model.running = False  # a play loop still stepping this run stops at its next day

@@ -1,0 +1,170 @@
+"""End to end in a real browser: Debian's chromium, driven by Playwright, against `exodus app`.
+
+A class's first minutes: the page loads, a scenario is picked, a slider moved and applied with
+Reset, Step advances the day, Play runs on and the curves change; a screenshot is saved (to
+docs/img/classroom_e2e.png when EXODUS_SCREENSHOT=docs, else to the test's tmp directory).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT_S = 120
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run must install Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api") if os.environ.get("CI") != "true" else None
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`exodus app` on a free loopback port, in its own process group, stopped after the tests."""
+    port = free_port()
+    exodus = Path(sys.executable).with_name("exodus")
+    process = subprocess.Popen(
+        [str(exodus), "app", str(SCENARIOS / "classroom.yaml"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while True:
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"exodus app exited with {process.returncode}:\n{output}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"exodus app did not answer on {url} within {START_TIMEOUT_S} s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture
+def page(server: str, tmp_path: Path) -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            tab = browser.new_page()
+            tab.goto(server)
+            yield tab
+        finally:
+            browser.close()
+
+
+def day(page: Page) -> int:
+    return int(page.locator(".day-counter").inner_text())
+
+
+def curve(page: Page, chart: str, town: str) -> str:
+    return page.locator(f"svg.{chart} polyline[data-town='{town}']").get_attribute("points") or ""
+
+
+def slider(page: Page, label: str):
+    return page.locator(".v-input__slider", has_text=label).locator("[role=slider]")
+
+
+def test_a_class_runs_changes_and_reruns_the_model(page: Page, tmp_path: Path) -> None:
+    expect(page.locator(".day-counter")).to_have_text("0", timeout=60_000)
+
+    # pick a scenario: the page rebuilds with its values (the rent cap is on in rent_cap.yaml)
+    page.locator(".v-select", has_text="Scenario").click()
+    page.get_by_role("option", name="rent_cap", exact=True).click()
+    expect(page.locator(".scenario-name")).to_have_text("rent_cap", timeout=30_000)
+    help_card = page.locator(".v-card", has_text="What the sliders do")
+    expect(help_card).to_contain_text("Rent cap: largest rise = 0.1 (on)")
+
+    # move a slider (compassion to its top), then Reset applies it to a new run
+    slider(page, "Compassion").focus()
+    page.keyboard.press("End")
+    page.get_by_role("button", name="Reset").click()
+    expect(help_card).to_contain_text("Compassion = 1 in this run", timeout=30_000)
+    assert day(page) == 0
+
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator(".day-counter")).to_have_text("1", timeout=30_000)
+    first = curve(page, "rent-chart", "Uralsk")
+    assert len(first.split()) == 1  # one day drawn
+
+    page.get_by_role("button", name="▶").click()  # at the page's watching speed
+    page.wait_for_function(
+        "document.querySelector('.day-counter') && "
+        "Number(document.querySelector('.day-counter').innerText) >= 20",
+        timeout=90_000,
+    )
+    page.get_by_role("button", name="❚❚").click()
+    page.wait_for_timeout(1000)  # a day already under way when pause was pressed still shows
+    stopped = day(page)
+    page.wait_for_timeout(1500)
+    assert day(page) == stopped, "the run went on after pause"
+    assert 20 <= stopped < 91, "pause did not stop the run before its end"
+
+    rent = curve(page, "rent-chart", "Uralsk")
+    points = [tuple(map(float, p.split(","))) for p in rent.split()]
+    assert len(points) == stopped
+    heights = {y for _, y in points}
+    assert len(heights) > 1, "the rent curve stayed flat"
+    assert curve(page, "tension-chart", "Bishkek") != ""
+    migrants = float(page.locator("circle.town[data-town='Uralsk']").get_attribute("data-migrants"))
+    assert migrants > 0
+
+    target = (
+        ROOT / "docs" / "img" / "classroom_e2e.png"
+        if os.environ.get("EXODUS_SCREENSHOT") == "docs"
+        else tmp_path / "classroom_e2e.png"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
