@@ -26,6 +26,10 @@ RENT_RISE_FULL_THREAT = 0.5
 """A market-rent rise of 50% is felt as the full rent threat (assumed)."""
 PRICE_RISE_FULL_THREAT = 0.1
 """Prices 10% above their trend are felt as the full price threat (assumed)."""
+TENURE_RENT_FACTOR = np.zeros(4)
+TENURE_RENT_FACTOR[[RENTER, STUDENT, OWNER, LANDLORD]] = (1.0, 1.0, 0.3, -0.5)
+"""How much of the rent threat each tenure feels, indexed by tenure: renters all of it, owners
+some, landlords gain from a rise."""
 
 
 def size_weighted_mean(
@@ -89,41 +93,59 @@ class Attitudes:
         hh = model.households
         seen = self.perceptions()
         self.salience = seen["salience"]
-        t = hh.view("town").astype(np.int64)
+        # Town-level terms are added slice by slice (households are contiguous by town) and the
+        # day's arrays are reused in place: the same operations in the same order as the plain
+        # expressions `seen[...][town] * ...`, without a gather and a temporary per term.
+        slices = model.town_slices
         tenure = hh.view("tenure")
-        renting = (tenure == RENTER) | (tenure == STUDENT)
-        rent_threat = seen["rent"][t] * np.select(
-            [renting, tenure == OWNER, tenure == LANDLORD], [1.0, 0.3, -0.5], 1.0
-        )
-        rent_threat = np.where(hh.view("displaced"), 1.5, rent_threat)
+        rent_threat = TENURE_RENT_FACTOR[tenure]
+        for i, rows in enumerate(slices):
+            rent_threat[rows] *= seen["rent"][i]
+        np.copyto(rent_threat, 1.5, where=hh.view("displaced"))
         unemployed = hh.view("in_labour_force") & ~hh.view("employed")
-        job_threat = seen["jobs"][t] * np.where(unemployed, 1.0, 0.3)
-        mean_income = np.bincount(t, weights=hh.view("income")) / np.bincount(t)
-        price_threat = seen["price"][t] * np.clip(
-            np.sqrt(mean_income[t] / hh.view("income")), 0.0, 2.0
-        )
-        threat = (
-            p.rent_weight * rent_threat
-            + p.job_weight * job_threat
-            + p.price_weight * price_threat
-            + p.disrespect_weight * seen["disrespect"][t]
-            + p.cultural_weight * seen["cultural"][t]
-            + p.legitimacy_weight * seen["illegitimacy"][t]
-            + p.security_weight * hh.view("fear")
-            + p.grievance_weight * hh.view("grievance")
-            + p.stress_weight * model.towns.background_stress[t]
-        )
+        job_threat = np.where(unemployed, 1.0, 0.3)
+        t = hh.view("town").astype(np.int64)
+        income = hh.view("income")
+        mean_income = np.bincount(t, weights=income) / np.bincount(t)
+        price_threat = np.empty_like(income)
+        for i, rows in enumerate(slices):
+            job_threat[rows] *= seen["jobs"][i]
+            np.divide(mean_income[i], income[rows], out=price_threat[rows])
+        np.sqrt(price_threat, out=price_threat)
+        np.clip(price_threat, 0.0, 2.0, out=price_threat)
+        for i, rows in enumerate(slices):
+            price_threat[rows] *= seen["price"][i]
+        threat = rent_threat
+        threat *= p.rent_weight
+        job_threat *= p.job_weight
+        threat += job_threat
+        price_threat *= p.price_weight
+        threat += price_threat
+        for i, rows in enumerate(slices):
+            part = threat[rows]
+            part += p.disrespect_weight * seen["disrespect"][i]
+            part += p.cultural_weight * seen["cultural"][i]
+            part += p.legitimacy_weight * seen["illegitimacy"][i]
+        np.add(threat, p.security_weight, out=threat, where=hh.view("fear"))
+        np.add(threat, p.grievance_weight, out=threat, where=hh.view("grievance"))
+        for i, rows in enumerate(slices):
+            threat[rows] += p.stress_weight * model.towns.background_stress[i]
         warmth = p.compassion_weight * hh.view("compassion") + p.empathy_weight * hh.view("empathy")
-        drive = seen["salience"][t] * (warmth - threat)
+        drive = np.subtract(warmth, threat, out=threat)
+        for i, rows in enumerate(slices):
+            drive[rows] *= seen["salience"][i]
 
         if model.day == 0:
             # the surveyed attitudes (F31) are what households feel with the first wave already
             # there: dispositions absorb today's drive, so only changes in perception move them
             hh.view("prior")[:] -= drive
         self.contact()
-        target = np.tanh(hh.view("prior") + drive)
+        target = np.add(hh.view("prior"), drive, out=price_threat)
+        np.tanh(target, out=target)
         attitude = hh.view("attitude")
-        attitude += p.rate * (target - attitude)
+        step = np.subtract(target, attitude, out=target)
+        step *= p.rate
+        attitude += step
         attitude += self.influence(attitude)
         np.clip(attitude, -1.0, 1.0, out=attitude)
 
@@ -143,18 +165,21 @@ class Attitudes:
         )
 
     def influence(self, attitude: np.ndarray) -> np.ndarray:
-        """Change from one message of a random neighbour, for the households that hear one today."""
+        """Change from one message of a random neighbour, for the households that hear one today
+        (the effect is worked out for those listeners only; everyone else's change is zero)."""
         p, hh = self.params, self.model.households
         n = attitude.size
         pick = self.rng.integers(0, p.ties, size=n)
-        speaker = self.neighbours[np.arange(n), pick]
-        credibility = np.where(
-            hh.russian_speaking[speaker] == hh.view("russian_speaking"),
-            1.0,
-            p.cross_group_credibility,
-        )
         hears = self.rng.random(n) < p.messages_per_day
-        return hears * message_effect(attitude, attitude[speaker], credibility, p)
+        listeners = np.flatnonzero(hears)
+        speaker = self.neighbours[listeners, pick[listeners]]
+        russian = hh.view("russian_speaking")
+        credibility = np.where(
+            russian[speaker] == russian[listeners], 1.0, p.cross_group_credibility
+        )
+        change = np.zeros(n)
+        change[listeners] = message_effect(attitude[listeners], attitude[speaker], credibility, p)
+        return change
 
 
 def message_effect(
