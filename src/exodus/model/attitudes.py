@@ -146,7 +146,8 @@ class Attitudes:
         step = np.subtract(target, attitude, out=target)
         step *= p.rate
         attitude += step
-        attitude += self.influence(attitude)
+        listeners, change = self.influence(attitude)
+        attitude[listeners] += change
         np.clip(attitude, -1.0, 1.0, out=attitude)
 
     def contact(self) -> None:
@@ -164,22 +165,23 @@ class Attitudes:
             hh.prior[hosts] + p.contact_gain * (quality - p.contact_quality_threshold), -3.0, 3.0
         )
 
-    def influence(self, attitude: np.ndarray) -> np.ndarray:
-        """Change from one message of a random neighbour, for the households that hear one today
-        (the effect is worked out for those listeners only; everyone else's change is zero)."""
+    def influence(self, attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Who hears one message of a random neighbour today, and the change it makes to each of
+        them (everyone else's change is zero, so only the listeners are worked out)."""
         p, hh = self.params, self.model.households
         n = attitude.size
         pick = self.rng.integers(0, p.ties, size=n)
         hears = self.rng.random(n) < p.messages_per_day
         listeners = np.flatnonzero(hears)
-        speaker = self.neighbours[listeners, pick[listeners]]
+        # row-major (household, tie) position in the neighbour table: one flat gather
+        slot = listeners * p.ties
+        slot += pick[listeners]
+        speaker = self.neighbours.ravel()[slot]
         russian = hh.view("russian_speaking")
         credibility = np.where(
             russian[speaker] == russian[listeners], 1.0, p.cross_group_credibility
         )
-        change = np.zeros(n)
-        change[listeners] = message_effect(attitude[listeners], attitude[speaker], credibility, p)
-        return change
+        return listeners, message_effect(attitude[listeners], attitude[speaker], credibility, p)
 
 
 def message_effect(
