@@ -33,15 +33,23 @@ class Collective:
         att = model.settings.attitudes
         hh, towns = model.households, model.towns
         n = towns.n
-        t = hh.view("town").astype(np.int64)
         a = hh.view("attitude")
-        households = np.bincount(t, minlength=n).astype(np.float64)
         salience = model.attitudes.salience
-        net = np.maximum(-a, 0.0) * salience[t] - c.protest_cost * hh.view("risk_aversion")
-        ready = net > c.picket_threshold
-        ready_share = np.bincount(t[ready], minlength=n) / households
-        helpers = (a > c.aid_threshold) & (hh.view("compassion") > 0.5)
-        helper_share = np.bincount(t[helpers], minlength=n) / households
+        # households are contiguous by town: count each town's slice instead of gathering towns
+        counts = np.zeros((6, n), dtype=np.int64)
+        for i, rows in enumerate(model.town_slices):
+            mine = a[rows]
+            net = np.maximum(-mine, 0.0) * salience[i]
+            net -= c.protest_cost * hh.risk_aversion[rows]
+            counts[0, i] = np.count_nonzero(net > c.picket_threshold)
+            counts[1, i] = np.count_nonzero((mine > c.aid_threshold) & (hh.compassion[rows] > 0.5))
+            counts[2, i] = np.count_nonzero(mine < att.hostile_threshold)
+            counts[3, i] = np.count_nonzero(mine > att.welcoming_threshold)
+            counts[4, i] = np.count_nonzero(hh.hosting[rows] >= 0)
+            counts[5, i] = rows.stop - rows.start
+        households = counts[5].astype(np.float64)
+        ready_share = counts[0] / households
+        helper_share = counts[1] / households
         people = households * model.agent_weight
         towns.pickets = np.where(
             ready_share >= c.onset_share,
@@ -53,9 +61,9 @@ class Collective:
             np.floor(helper_share * people * c.turnout / c.picket_size),
             0.0,
         )
-        hostile_share = np.bincount(t[a < att.hostile_threshold], minlength=n) / households
-        welcoming_share = np.bincount(t[a > att.welcoming_threshold], minlength=n) / households
-        hosting_share = np.bincount(t[hh.view("hosting") >= 0], minlength=n) / households
+        hostile_share = counts[2] / households
+        welcoming_share = counts[3] / households
+        hosting_share = counts[4] / households
 
         mig = model.migrants
         here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
