@@ -496,7 +496,7 @@ class Housing(Strict):
         le=1.0,
         unit="share of monthly means",
         evidence="assumed: a newcomer pays more of his means for a roof than a settled renter",
-        description="Share of a party's monthly means (income, or savings spread over 6 months) "
+        description="Share of a party's monthly means (income, or savings spread over 3 months) "
         "it will pay in rent.",
     )
     short_stay_price: float = param(
@@ -658,14 +658,6 @@ class Attitudes(Strict):
         unit="per day",
         evidence="assumed: opinions settle in weeks",
         description="How fast an attitude follows the household's perceptions.",
-    )
-    inertia: float = param(
-        0.0,
-        ge=-1.0,
-        le=1.0,
-        unit="attitude",
-        evidence="assumed: no drift without perceptions",
-        description="Neutral pull point.",
     )
     salience_scale: float = param(
         0.05,
@@ -892,7 +884,7 @@ class Attitudes(Strict):
 
 
 class Collective(Strict):
-    """Pickets, closure pressure and aid initiatives; the town's tension index."""
+    """Pickets and aid initiatives past thresholds of hostility and welcome; the tension index."""
 
     picket_threshold: float = param(
         0.1,
