@@ -160,7 +160,7 @@ class Recorder:
             self.add_event(
                 name,
                 "rent_peak",
-                f"rent index peaks at {towns.peak_rent[i]:.3f}",
+                f"rent index peaks at {towns.peak_rent[i] / self._first_rent[i]:.3f}",
                 day=int(self._peak_day[i]),
             )
         order = {name: i for i, name in enumerate(towns.names)}
