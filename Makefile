@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean bench
 
 setup: $(STAMP)
 
@@ -19,6 +19,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@$(PY) -m pytest
+
+bench: $(STAMP)
+	@$(PY) -m benchmarks.run
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src tests && $(VENV)/bin/ruff format --check src tests
