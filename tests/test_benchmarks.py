@@ -5,6 +5,7 @@ keeps other sections intact."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 
 import numpy as np
 import pytest
@@ -129,3 +130,79 @@ def test_scaling_slope_is_one_for_linear_cost():
     ]
     slopes = run.scaling_slopes(runs)
     assert [round(s, 6) for _, _, s in slopes] == [1.0, 1.0]
+
+
+# -- full scale: the model's own checks hold with one agent per household and per migrant --------
+def _baseline_checks() -> list:
+    """The calibration and pattern tests that need only the baseline run (and a town), with their
+    parametrised towns spread out, so they can be asked of the full-scale run too."""
+    from tests.model import test_calibration, test_patterns
+
+    cases = []
+    for module in (test_calibration, test_patterns):
+        for name, func in vars(module).items():
+            if not name.startswith("test_") or not callable(func):
+                continue
+            params = set(inspect.signature(func).parameters)
+            if not params or not params <= {"baseline_run", "town"}:
+                continue
+            towns = [None]
+            for mark in getattr(func, "pytestmark", []):
+                if mark.name == "parametrize" and mark.args[0] == "town":
+                    towns = list(mark.args[1])
+            for town in towns:
+                label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}" + (
+                    f"[{town}]" if town else ""
+                )
+                cases.append(pytest.param(func, town, id=label))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def full_scale():
+    """The baseline at scale 1, stepped day by day with the conservation books kept."""
+    from exodus.model.model import ExodusModel
+    from exodus.runner import RunResult
+
+    scenario = load_scenario(BASELINE).model_copy(update={"scale": 1.0})
+    model = ExodusModel(scenario)
+    mig = model.migrants
+    people_at_start = float(mig.view("size")[mig.view("alive")].sum())
+    net_in = 0.0
+    for _ in range(model.n_days):
+        model.step()
+        net_in += float(model.towns.arrivals.sum() - model.towns.departures.sum())
+    result = RunResult(
+        scenario=scenario,
+        seed=model.seed,
+        timeseries=model.recorder.timeseries,
+        events=model.recorder.events,
+        agent_weight=model.agent_weight,
+        agent_steps=model.agent_steps,
+    )
+    return model, result, people_at_start, net_in
+
+
+@pytest.mark.slow
+def test_full_scale_invariants(full_scale):
+    """About a minute: nobody lost or duplicated, no unit let twice, capacities kept, shares in
+    [0, 1], with 1.87 million households and every migrant party as agents."""
+    from tests.model.test_invariants import SHARES, check_agents
+
+    model, result, people_at_start, net_in = full_scale
+    assert model.households.n > 1_800_000 and model.agent_weight == 1.0
+    check_agents(model, people_at_start, net_in)
+    for row in result.timeseries:
+        for name in SHARES:
+            assert 0.0 <= row[name] <= 1.0, (name, row[name])
+        assert row["rent_index"] > 0 and row["migrants_present"] >= 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("check", "town"), _baseline_checks())
+def test_full_scale_calibration_and_patterns(full_scale, check, town):
+    _, result, _, _ = full_scale
+    if town is None:
+        check(result)
+    else:
+        check(result, town)
