@@ -169,6 +169,6 @@ def test_a_class_runs_changes_and_reruns_the_model(page: Page, tmp_path: Path) -
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
 
-    page.get_by_role("tab", name="Page 1").click()  # the Info tab
+    page.get_by_role("tab", name="Info").click()
     expect(page.get_by_text("THINGS TO TRY")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("HOW TO USE IT")).to_be_visible()

@@ -17,7 +17,7 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 """One colour per town, in the scenario's town order (Tableau 10)."""
 
 WIDTH, HEIGHT = 560, 300
-LEFT, RIGHT, TOP, BOTTOM = 52, 110, 28, 34
+LEFT, RIGHT, TOP, BOTTOM = 52, 132, 28, 34
 
 
 def town_colour(index: int) -> str:

@@ -1,9 +1,12 @@
 """The classroom page: Mesa's SolaraViz around a `ClassroomModel`, with a scenario picker, sliders
 from the schema, live curves and map, the day's numbers, a CSV download and the Info tab.
 
-Served by `exodus app` (which runs `solara run exodus.app.page`). Picking another scenario rebuilds
-the whole SolaraViz (keyed by the scenario's name), so its sliders start at that scenario's values
-and what the sliders show is always what will run.
+Served by `exodus app` (which runs `solara run exodus.app.page`). SolaraViz gives the sidebar:
+reset, step, play and pause, the speed, the seed and the sliders. The main area is one dashboard
+component, the single listener to SolaraViz's per-step update signal: every listener costs a
+render pass of the whole page each day, so the pictures are drawn by one. Picking another scenario
+rebuilds SolaraViz (keyed by the scenario's name) around a new model, so its sliders start at that
+scenario's values and what the sliders show is always what will run.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from html import escape
 from typing import Any
 
 import solara
+import solara.lab
 from mesa.visualization import Slider, SolaraViz
+from mesa.visualization.utils import update_counter
 
 from exodus.app.classroom import ClassroomModel, catalogue
 from exodus.app.info import INFO_MARKDOWN
@@ -79,7 +84,9 @@ def Numbers(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara comp
             label="Download the run so far (CSV)",
             mime_type="text/csv",
         )
-        solara.Markdown("Move a slider, then press **Reset** to start a new run with it.")
+        solara.HTML(
+            tag="p", unsafe_innerHTML="Move a slider, then press <b>Reset</b> to start a new run."
+        )
     return card
 
 
@@ -96,9 +103,11 @@ TensionCurves = _svg_view(tension_svg)
 TownMap = _svg_view(map_svg)
 
 
-def Info(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara components are capitalised)
-    """The Info tab: what the model is and how to use it, in the NetLogo tradition."""
-    return solara.Markdown(INFO_MARKDOWN)
+@solara.component
+def Info() -> None:  # noqa: N802 (solara components are capitalised)
+    """The Info tab: what the model is and how to use it, in the NetLogo tradition. It takes no
+    arguments, so the daily redraw never re-renders it."""
+    solara.Markdown(INFO_MARKDOWN)
 
 
 def SliderHelp(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara components are capitalised)
@@ -117,34 +126,47 @@ def SliderHelp(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara c
     return card
 
 
-COMPONENTS = [
-    (Numbers, 0),
-    (TownMap, 0),
-    (RentCurves, 0),
-    (TensionCurves, 0),
-    (SliderHelp, 0),
-    (Info, 1),
-]
+@solara.component
+def Dashboard(model_ref: solara.Reactive[ClassroomModel]) -> None:  # noqa: N802 (solara components are capitalised)
+    """The main area: the run's numbers, map and curves, redrawn once a day, and the Info tab."""
+    update_counter.get()  # SolaraViz bumps it after each step (or each render interval)
+    model = model_ref.value  # and replaces the model on Reset
+    with solara.lab.Tabs():
+        with solara.lab.Tab("Run"):
+            with solara.Columns([1, 1]):
+                Numbers(model)
+                TownMap(model)
+            with solara.Columns([1, 1]):
+                RentCurves(model)
+                TensionCurves(model)
+            SliderHelp(model)
+        with solara.lab.Tab("Info"):
+            Info()
 
 
 @solara.component
 def Page() -> None:  # noqa: N802 (solara components are capitalised)
-    """The whole page: the scenario picker, then SolaraViz for the chosen scenario."""
+    """The whole page: the scenario picker, SolaraViz for the chosen scenario, the dashboard."""
     pages = catalogue()
     name, set_name = solara.use_state(pages.first)
-    model = solara.use_memo(lambda: ClassroomModel.for_scenario(name)(), dependencies=[name])
+    # one reactive model per scenario: a play loop left over from the previous scenario keeps
+    # stepping its own (stopped) model, never the new one
+    model_ref = solara.use_memo(
+        lambda: solara.reactive(ClassroomModel.for_scenario(name)()), dependencies=[name]
+    )
 
     def pick(new: str) -> None:
-        model.running = False  # a play loop still stepping this run stops at its next day
+        model_ref.value.running = False  # a play loop still stepping this run stops
         set_name(new)
 
     with solara.Sidebar(), solara.Card("Scenario"):
         solara.Select(label="Scenario", values=list(pages.files), value=name, on_value=pick)
-        solara.Markdown(model.settings.description, style="font-size: 0.85em")
+        solara.Markdown(model_ref.value.settings.description, style="font-size: 0.85em")
     SolaraViz(
-        model,
-        components=COMPONENTS,
-        model_params=model_params(model),
+        model_ref,
+        components=[],
+        model_params=model_params(model_ref.value),
         name="exodus classroom",
         play_interval=PLAY_INTERVAL_MS,
     ).key(f"viz-{name}")
+    Dashboard(model_ref)
