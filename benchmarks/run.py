@@ -44,6 +44,7 @@ class Child:
 
     output: str
     wall_seconds: float
+    cpu_seconds: float
     peak_bytes: int
 
 
@@ -65,7 +66,8 @@ def run_child(args: list[str]) -> Child:
             message = err.read().decode(errors="replace").strip().splitlines()[-5:]
             raise RuntimeError(f"{' '.join(args[:3])} failed: " + " | ".join(message))
         # ru_maxrss is in KiB on Linux
-        return Child(out.read().decode(), wall, usage.ru_maxrss * 1024)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Child(out.read().decode(), wall, cpu, usage.ru_maxrss * 1024)
 
 
 def run_exodus(scale: float, out_dir: Path) -> dict:
@@ -82,6 +84,7 @@ def run_exodus(scale: float, out_dir: Path) -> dict:
         "agent_steps": meta["agent_steps"],
         "agents_per_day": meta["agent_steps"] / days,
         "command_seconds": child.wall_seconds,
+        "command_cpu_seconds": child.cpu_seconds,
         "sim_seconds": sim,
         "seconds_per_day": sim / days,
         "steps_per_second": meta["agent_steps"] / sim,
@@ -96,6 +99,7 @@ def run_reference(scale: float, days: int) -> dict:
     )
     result = json.loads(child.output)
     result["peak_bytes"] = child.peak_bytes
+    result["cpu_seconds"] = child.cpu_seconds
     result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
     return result
 
@@ -106,6 +110,7 @@ def run_boltzmann(agents: int, steps: int) -> dict:
     )
     result = json.loads(child.output)
     result["peak_bytes"] = child.peak_bytes
+    result["cpu_seconds"] = child.cpu_seconds
     result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
     return result
 
@@ -229,29 +234,37 @@ def report(runs: list[dict], reference: dict, boltzmann: dict, info: dict[str, s
         f"Machine: {info['cores']} cores, {info['memory']}, {info['cpu']}; load average at start "
         f"{info['load']}. Python {info['python']}, Mesa {info['mesa']}, numpy {info['numpy']}.",
         "",
+    ]
+    if float(info["load"].split()[0]) > 1.0:
+        lines += [
+            "The machine was busy with other work when this ran (load average above 1): wall "
+            "times are longer than on an idle machine; CPU s shows the work itself.",
+            "",
+        ]
+    lines += [
         "| run | agents per day | s per simulated day | agent-steps per s | us per agent-step "
-        "| wall s | peak memory |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| wall s | CPU s | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(runs, key=lambda r: r["scale"]):
         lines.append(
             f"| exodus baseline, scale {r['scale']:g}, {r['days']} days | {r['agents_per_day']:,.0f} "
             f"| {r['seconds_per_day']:.4f} | {r['steps_per_second']:.3g} | {r['us_per_agent_step']:.3f} "
             f"| {r['command_seconds']:.1f} (sim {r['sim_seconds']:.1f}) "
-            f"| {r['peak_bytes'] / 1024**3:.2f} GiB |"
+            f"| {r['command_cpu_seconds']:.1f} | {r['peak_bytes'] / 1024**3:.2f} GiB |"
         )
     ref = reference
     lines.append(
         f"| plain-Mesa household side, scale {ref['scale']:g}, {ref['days']} days "
         f"| {ref['households']:,} | {ref['wall_seconds'] / ref['days']:.4f} "
         f"| {1e6 / ref['us_per_agent_step']:.3g} | {ref['us_per_agent_step']:.3f} "
-        f"| {ref['wall_seconds']:.1f} | {ref['peak_bytes'] / 1024**3:.2f} GiB |"
+        f"| {ref['wall_seconds']:.1f} | {ref['cpu_seconds']:.1f} | {ref['peak_bytes'] / 1024**3:.2f} GiB |"
     )
     bz = boltzmann
     lines.append(
         f"| Mesa Boltzmann wealth, {bz['agents']:,} agents, {bz['steps']} steps | {bz['agents']:,} "
         f"| {bz['wall_seconds'] / bz['steps']:.4f} | {1e6 / bz['us_per_agent_step']:.3g} "
-        f"| {bz['us_per_agent_step']:.3f} | {bz['wall_seconds']:.1f} "
+        f"| {bz['us_per_agent_step']:.3f} | {bz['wall_seconds']:.1f} | {bz['cpu_seconds']:.1f} "
         f"| {bz['peak_bytes'] / 1024**3:.2f} GiB |"
     )
     diff = [
@@ -262,8 +275,10 @@ def report(runs: list[dict], reference: dict, boltzmann: dict, info: dict[str, s
     ]
     lines += [
         "",
-        "exodus rows: all mechanisms, wall time of the simulation (the command's wall time, with "
-        "start-up and writing outputs, in brackets before it); agent-steps are live agents "
+        "exodus rows: all mechanisms; seconds per day and per agent-step are the simulation's "
+        "(meta.json), wall s is the whole `exodus run` command with start-up and writing outputs "
+        "(the simulation alone in brackets), CPU s that process's user and system time, less "
+        "sensitive to other load on the machine; agent-steps are live agents "
         "(households and migrant parties) summed over days. The plain-Mesa row times only the "
         "household side (renewals, market rent, attitudes with one neighbour message), one "
         "`mesa.Agent` per household stepped with `shuffle_do`. Its town results after "
