@@ -47,7 +47,8 @@ at this classroom scale). Every day, in this order:
 
 - Nothing much happens until late September: watch what the mobilisation wave does to rents in
   the two border towns, Uralsk and Petropavlovsk, within a few days.
-- Rent rises first, tension follows: look for the lag between the two curves of the same town.
+- Tension jumps with the rents, but keeps rising after rents have peaked and begun to fall: why
+  does it not come down with them?
 - Bishkek ends among the tensest towns even though its rents rise less: it carries its own
   background stress (`exodus explain towns.Bishkek.background_stress`).
 - Two runs with different seeds are not identical. At this small scale one agent stands for
