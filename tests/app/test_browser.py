@@ -160,6 +160,15 @@ def test_a_class_runs_changes_and_reruns_the_model(page: Page, tmp_path: Path) -
     migrants = float(page.locator("circle.town[data-town='Uralsk']").get_attribute("data-migrants"))
     assert migrants > 0
 
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the run so far (CSV)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"rent_cap_seed20220921_day{stopped}.csv"
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("date,day,town,country,migrants_present")
+    assert len(lines) == 1 + 6 * stopped  # one row per town per day so far
+
     target = (
         ROOT / "docs" / "img" / "classroom_e2e.png"
         if os.environ.get("EXODUS_SCREENSHOT") == "docs"
