@@ -17,7 +17,10 @@ from benchmarks.mesa_reference import (
     exodus_results,
     record_exodus,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from exodus.model.groups import first_k_in_groups, rank_within_groups
 from exodus.scenario.loader import load_scenario
 from exodus.scenario.schema import Scenario
 
@@ -218,3 +221,23 @@ def test_full_scale_calibration_and_patterns(full_scale, check, town):
         check(result)
     else:
         check(result, town)
+
+
+# -- optimisations keep the model's results -------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.0, 2.5, np.inf])),
+        max_size=60,
+    ),
+    k=st.lists(st.integers(-1, 30), min_size=4, max_size=4),
+)
+def test_first_k_in_groups_picks_what_ranking_picks(data, k):
+    """Hiring selects by partition instead of a full sort; it must pick exactly the items the
+    sort-based rank picks, ties (kept in position order) and infinite keys included."""
+    group = np.asarray([g for g, _ in data], dtype=np.int64)
+    key = np.asarray([v for _, v in data], dtype=np.float64)
+    wanted = np.asarray(k, dtype=np.int64)
+    _, rank = rank_within_groups(group, key)
+    expected = rank < wanted[group] if group.size else np.zeros(0, dtype=bool)
+    np.testing.assert_array_equal(first_k_in_groups(group, key, wanted, 4), expected)

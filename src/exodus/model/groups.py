@@ -27,6 +27,34 @@ def rank_within_groups(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, 
     return order, rank
 
 
+def first_k_in_groups(
+    group: np.ndarray, key: np.ndarray, k: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Mask of each group's first `k[g]` items in (key, position) order.
+
+    The same items as `rank_within_groups(group, key)[1] < k[group]`, found by partitioning each
+    group around its k-th key instead of sorting everything: a day's hiring picks a few thousand
+    of a million seekers. `key` must hold no NaN.
+    """
+    chosen = np.zeros(group.size, dtype=bool)
+    for g in range(n_groups):
+        want = int(k[g])
+        if want <= 0:
+            continue
+        members = np.flatnonzero(group == g)
+        if members.size <= want:
+            chosen[members] = True
+            continue
+        values = key[members]
+        cut = np.partition(values, want - 1)[want - 1]
+        below = values < cut
+        chosen[members[below]] = True
+        # keys equal to the cut go in position order, as a stable sort would put them
+        tied = members[values == cut]
+        chosen[tied[: want - np.count_nonzero(below)]] = True
+    return chosen
+
+
 def allocate_capacity(
     group: np.ndarray, need: np.ndarray, free: np.ndarray, key: np.ndarray
 ) -> np.ndarray:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.groups import rank_within_groups
+from exodus.model.groups import first_k_in_groups
 from exodus.model.state import NEEDS_WORK, STAY
 
 if TYPE_CHECKING:
@@ -73,9 +73,8 @@ class Jobs:
         # weighted sampling without replacement: keep the largest u^(1/w) in each town
         with np.errstate(divide="ignore"):
             key = np.where(weight > 0, np.log(rng.random(town.size)) / weight, -np.inf)
-        _, rank = rank_within_groups(town, -key)
         hires = np.floor(towns.open_jobs).astype(np.int64)
-        hired = (rank < hires[town]) & np.isfinite(key)
+        hired = first_k_in_groups(town, -key, hires, n) & np.isfinite(key)
         hired_local = local[hired[: local.size]]
         hired_migrant = migrant[hired[local.size :]]
         hh.employed[hired_local] = True
@@ -83,10 +82,13 @@ class Jobs:
         mig.income[hired_migrant] = towns.wage[mig.town[hired_migrant]]
         towns.open_jobs -= np.bincount(town[hired], minlength=n)
 
-        labour_force = np.bincount(hh.view("town")[hh.view("in_labour_force")], minlength=n)
-        unemployed = np.bincount(
-            hh.view("town")[hh.view("in_labour_force") & ~hh.view("employed")], minlength=n
-        )
+        # households are contiguous by town: count each town's slice
+        labour_force = np.zeros(n, dtype=np.int64)
+        unemployed = np.zeros(n, dtype=np.int64)
+        for i, rows in enumerate(model.town_slices):
+            in_force = hh.in_labour_force[rows]
+            labour_force[i] = np.count_nonzero(in_force)
+            unemployed[i] = np.count_nonzero(in_force & ~hh.employed[rows])
         local_seekers = unemployed.astype(np.float64)
         migrant_seekers = np.bincount(mig.town[migrant], minlength=n).astype(np.float64)
         self.today = {
