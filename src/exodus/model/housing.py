@@ -202,7 +202,11 @@ class Housing:
         if not rise.any():
             return
         owners = np.nonzero(hh.view("tenure") == OWNER)[0]
-        chance = self.params.listing_response * rise[hh.town[owners]] / DAYS_PER_MONTH
+        # owners come in town order (households are contiguous by town): one chance per town
+        town_chance = self.params.listing_response * rise / DAYS_PER_MONTH
+        starts = [rows.start for rows in model.town_slices] + [hh.n]
+        per_town = np.diff(np.searchsorted(owners, starts))
+        chance = np.repeat(town_chance, per_town)
         listing = owners[rng.random(owners.size) < chance]
         if listing.size:
             self.add_units(listing)
@@ -324,11 +328,13 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        town = hh.view("town")
+        compassionate = np.empty(hh.n, dtype=bool)
+        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
+            np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
         return np.nonzero(
             (hh.view("tenure") == OWNER)
             & (hh.view("hosting") < 0)
-            & (hh.view("compassion") > threshold[town])
+            & compassionate
             & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
             & (self.rng.random(hh.n) < self.params.hosting_offer_rate)
         )[0]
