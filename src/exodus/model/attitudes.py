@@ -126,8 +126,8 @@ class Attitudes:
             part += p.disrespect_weight * seen["disrespect"][i]
             part += p.cultural_weight * seen["cultural"][i]
             part += p.legitimacy_weight * seen["illegitimacy"][i]
-        np.add(threat, p.security_weight, out=threat, where=hh.view("fear"))
-        np.add(threat, p.grievance_weight, out=threat, where=hh.view("grievance"))
+        threat += p.security_weight * hh.view("fear")
+        threat += p.grievance_weight * hh.view("grievance")
         for i, rows in enumerate(slices):
             threat[rows] += p.stress_weight * model.towns.background_stress[i]
         warmth = p.compassion_weight * hh.view("compassion") + p.empathy_weight * hh.view("empathy")
