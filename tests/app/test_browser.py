@@ -38,8 +38,7 @@ if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run must install Debian's chromium")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api") if os.environ.get("CI") != "true" else None
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 (after the skip)
 
 
 def free_port() -> int:
@@ -49,14 +48,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`exodus app` on a free loopback port, in its own process group, stopped after the tests."""
     port = free_port()
     exodus = Path(sys.executable).with_name("exodus")
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [str(exodus), "app", str(SCENARIOS / "classroom.yaml"), "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -65,7 +66,7 @@ def server() -> Iterator[str]:
     try:
         while True:
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = log_path.read_text(errors="replace")
                 pytest.fail(f"exodus app exited with {process.returncode}:\n{output}")
             try:
                 with urllib.request.urlopen(url, timeout=5) as response:
@@ -84,6 +85,7 @@ def server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
 
 
 @pytest.fixture
