@@ -67,12 +67,16 @@ def Numbers(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara comp
                 f'<div>Migrants present: <b class="migrants-present">'
                 f"{head.migrants_present:,.0f}</b></div>"
                 f'<div>Peak rent index: <b class="peak-rent">{head.peak_rent:.3f}</b>'
-                + (f" in {head.peak_rent_town} on {head.peak_rent_date}" if head.day else "")
+                + (
+                    f" in {escape(head.peak_rent_town)} on {head.peak_rent_date}"
+                    if head.day
+                    else ""
+                )
                 + "</div>"
                 f'<div>Highest tension today: <b class="highest-tension">'
-                f"{head.highest_tension:.2f}</b> {head.highest_tension_town}</div>"
+                f"{head.highest_tension:.2f}</b> {escape(head.highest_tension_town)}</div>"
                 f"<div style='color:#666'>Scenario <b class='scenario-name'>"
-                f"{model.settings.name}</b>, seed {model.run_seed}, one agent for "
+                f"{escape(model.settings.name)}</b>, seed {model.run_seed}, one agent for "
                 f"{1 / model.settings.scale:,.0f} households</div>"
             ),
         )
