@@ -192,7 +192,15 @@ def message_effect(
     gap = message - listener
     bias = np.where(gap < 0, 1.0, 1.0 / p.negativity_bias)
     latitude = p.influence_lambda**p.influence_k
-    acceptance = latitude / (latitude + np.abs(gap) ** p.influence_k)
-    return (
-        p.influence_rate * credibility * bias * acceptance * (message - p.influence_eta * listener)
-    )
+    # the same operations in the same order as the formula, each into an array made here
+    acceptance = np.abs(gap, out=gap)
+    acceptance **= p.influence_k
+    acceptance += latitude
+    np.divide(latitude, acceptance, out=acceptance)
+    effect = credibility * p.influence_rate
+    effect *= bias
+    effect *= acceptance
+    pull = p.influence_eta * listener
+    np.subtract(message, pull, out=pull)
+    effect *= pull
+    return effect
