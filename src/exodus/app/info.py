@@ -36,7 +36,8 @@ at this classroom scale). Every day, in this order:
 - Press **Step** to simulate one day, **▶** to play and **❚❚** to pause. *Play Interval* is the
   speed: the pause between days, in milliseconds.
 - Move a **slider** (or tick a policy box, or type a **seed**), then press **Reset**: a new run
-  starts from 1 September with the new values. "What the sliders do" says what each one means.
+  starts from the scenario's first day with the new values. "What the sliders do" says what
+  each one means.
 - Read the curves: the **rent index** is each town's market rent relative to its first day;
   the **tension index** runs from 0 (calm) to 1. On the map, a circle's size is the number of
   migrants present and its colour the town's tension.
