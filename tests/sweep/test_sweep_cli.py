@@ -153,3 +153,46 @@ def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path: Path) -> No
     clean = tmp_path / "clean"
     assert sweep(str(experiment), "--out", str(clean), "--workers", "2") == 0
     assert (out / "results.parquet").read_bytes() == (clean / "results.parquet").read_bytes()
+
+
+DYING = """\
+name: dying
+scenarios: ["{classroom}"]
+set: [scale=0.002, end=2022-09-20]
+parameters:
+  attitudes.compassion_mean: {{values: [0.3, 0.456, 0.6]}}
+replicates: 2
+seed: 5
+"""
+
+
+def test_a_worker_process_that_dies_fails_its_runs_and_resume_completes(tmp_path: Path) -> None:
+    experiment = write_experiment(tmp_path / "dying.yaml", DYING)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "inject_failure.py"),
+            "sweep",
+            str(experiment),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    records = {p.stem: json.loads(p.read_text()) for p in (out / "runs").glob("*.json")}
+    assert len(records) == 6
+    status = {k: r["status"] for k, r in records.items()}
+    assert status["r000000"] == status["r000001"] == "ok"  # ran before the worker died
+    assert status["r000002"] == "failed" and "BrokenProcessPool" in records["r000002"]["error"]
+    assert "of 6 runs failed" in done.stderr
+    assert sweep(str(experiment), "--out", str(out), "--resume") == 0
+    frame = pq.read_table(out / "results.parquet").to_pandas()
+    assert frame["run_id"].nunique() == 6

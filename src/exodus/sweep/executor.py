@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -145,20 +146,37 @@ def _execute_local(
     workers = max(1, min(workers, len(specs)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Keep at most two runs per worker queued: an interrupt then loses little work.
-        pending: set[Future[RunOutcome]] = set()
+        pending: dict[Future[RunOutcome], RunSpec] = {}
         todo = iter(specs)
+
+        def submit(n: int) -> None:
+            for spec in _take(todo, n):
+                try:
+                    pending[pool.submit(run_one, spec, keep)] = spec
+                except BrokenProcessPool:  # a worker died (killed, out of memory): record the rest
+                    message = "not run: a worker process of the pool died (killed, out of memory?)"
+                    finished(RunOutcome(spec.run_id, "failed", 0.0, message, []))
+
         try:
-            for spec in _take(todo, 2 * workers):
-                pending.add(pool.submit(run_one, spec, keep))
+            submit(2 * workers)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    finished(future.result())
-                for spec in _take(todo, len(done)):
-                    pending.add(pool.submit(run_one, spec, keep))
+                    finished(_outcome(future, pending.pop(future)))
+                submit(len(done))
+            submit(len(specs))  # only after a broken pool are runs left: record them as not run
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _outcome(future: Any, spec: RunSpec) -> RunOutcome:
+    """The outcome of a finished future; a run lost by the executor itself (a worker killed, out of
+    memory) is a failed run with the executor's error, so the sweep goes on and --resume retries."""
+    try:
+        return future.result()
+    except Exception:
+        return RunOutcome(spec.run_id, "failed", 0.0, traceback.format_exc(), [])
 
 
 def _take(items: Iterator[RunSpec], n: int) -> Iterable[RunSpec]:
@@ -194,13 +212,15 @@ def _execute_dask(
     else:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     try:
-        futures = [
-            client.submit(run_one, spec, keep, key=f"exodus-{spec.run_id}-{id(specs)}", pure=False)
+        futures = {
+            client.submit(
+                run_one, spec, keep, key=f"exodus-{spec.run_id}-{id(specs)}", pure=False
+            ): spec
             for spec in specs
-        ]
+        }
         try:
-            for future in as_completed(futures):
-                finished(future.result())
+            for future in as_completed(list(futures)):
+                finished(_outcome(future, futures[future]))
                 future.release()
         except BaseException:
             client.cancel(futures)
