@@ -143,7 +143,7 @@ def test_a_class_runs_changes_and_reruns_the_model(page: Page, tmp_path: Path) -
     page.get_by_role("button", name="▶").click()  # at the page's watching speed
     page.wait_for_function(
         "document.querySelector('.day-counter') && "
-        "Number(document.querySelector('.day-counter').innerText) >= 20",
+        "Number(document.querySelector('.day-counter').innerText) >= 35",
         timeout=90_000,
     )
     page.get_by_role("button", name="❚❚").click()
@@ -151,7 +151,7 @@ def test_a_class_runs_changes_and_reruns_the_model(page: Page, tmp_path: Path) -
     stopped = day(page)
     page.wait_for_timeout(1500)
     assert day(page) == stopped, "the run went on after pause"
-    assert 20 <= stopped < 91, "pause did not stop the run before its end"
+    assert 35 <= stopped < 91, "pause did not stop the run before its end"
 
     rent = curve(page, "rent-chart", "Uralsk")
     points = [tuple(map(float, p.split(","))) for p in rent.split()]
