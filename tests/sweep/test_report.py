@@ -107,3 +107,36 @@ def test_report_of_a_directory_without_a_sweep_is_a_user_error(
 ) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert "not a sweep directory" in capsys.readouterr().err
+
+
+def test_sobol_indices_rank_a_known_function() -> None:
+    """Sobol analysis on a synthetic sweep whose peak is 4*a + b: a carries most of the variance."""
+    from exodus.sweep.experiment import Experiment, design_points
+    from exodus.sweep.report import sensitivity
+
+    experiment = Experiment.model_validate(
+        {
+            "name": "s",
+            "scenarios": ["x.yaml"],
+            "seed": 3,
+            "design": "sobol",
+            "samples": 64,
+            "parameters": {"p.a": {"low": 0, "high": 1}, "p.b": {"low": 0, "high": 1}},
+        }
+    )
+    points = design_points(experiment)
+    info = {"experiment": experiment.model_dump(mode="json"), "design_points": points}
+    frame = pd.DataFrame(
+        {
+            "run_id": [f"r{i:06d}" for i in range(len(points))],
+            "scenario": "s",
+            "point": range(len(points)),
+            "rent_index": [4 * p["p.a"] + p["p.b"] for p in points],
+        }
+    )
+    result = sensitivity(info, frame, "rent_index")["by_scenario"]["s"]
+    s1 = dict(zip(result["names"], result["S1"], strict=True))
+    assert s1["p.a"] == pytest.approx(16 / 17, abs=0.1) and s1["p.b"] == pytest.approx(
+        1 / 17, abs=0.1
+    )
+    assert all(c >= 0 for c in result["ST_conf"])
