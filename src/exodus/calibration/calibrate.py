@@ -267,7 +267,9 @@ def _write(
             rounds.append(
                 (summary_round.round, [p.values for p in kept], np.array([p.weight for p in kept]))
             )
-        png = posterior_figure(box.names, box.bounds, rounds, values, list(box.log))
+        png = posterior_figure(
+            box.names, box.bounds, rounds, values, list(box.log), list(box.integer)
+        )
         (staging / "posterior.png").write_bytes(png)
         (staging / "calibrated.yaml").write_text(
             calibrated_yaml(loaded, out_dir, box, values, summary), encoding="utf-8"

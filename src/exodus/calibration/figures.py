@@ -98,6 +98,7 @@ def posterior_figure(
     rounds: Sequence[tuple[int, Sequence[dict], np.ndarray]],
     fitted: dict[str, float],
     log_scale: Sequence[bool],
+    integer: Sequence[bool],
 ) -> bytes:
     """One panel per parameter: the accepted values of each round (weighted histograms, the last
     round solid) over the prior range, and the fitted value as a line. PNG bytes."""
@@ -105,14 +106,21 @@ def posterior_figure(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     n = len(names)
     cols = min(3, n)
     rows_n = math.ceil(n / cols)
     fig, axes = plt.subplots(rows_n, cols, figsize=(4.0 * cols, 3.0 * rows_n), squeeze=False)
     last = rounds[-1][0]
-    for ax, name, (low, high), is_log in zip(axes.flat, names, bounds, log_scale, strict=False):
-        edges = np.geomspace(low, high, 21) if is_log else np.linspace(low, high, 21)
+    for ax, name, (low, high), is_log, whole in zip(
+        axes.flat, names, bounds, log_scale, integer, strict=False
+    ):
+        if whole:
+            low, high = low - 0.5, high + 0.5
+            edges = np.arange(low, high + 0.5)
+        else:
+            edges = np.geomspace(low, high, 21) if is_log else np.linspace(low, high, 21)
         for r, values, weights in rounds:
             data = np.array([float(v[name]) for v in values])
             final = r == last
@@ -128,6 +136,11 @@ def posterior_figure(
         ax.axvline(fitted[name], color="black", lw=1.5, ls="--", label="fitted (median)")
         if is_log:
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0), numticks=6))
+            ax.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        if whole:
+            ax.xaxis.set_major_locator(ticker.MultipleLocator(1))
         ax.set_xlim(low, high)
         ax.set_title(name, fontsize=9)
         ax.set_yticks([])
