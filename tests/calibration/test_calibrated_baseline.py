@@ -64,4 +64,5 @@ def test_calibrated_baseline_beats_the_prior_on_the_calibration_targets():
         return out
 
     after, before = scores(loaded.base), scores(loaded.before)
-    assert statistics.median(after) < statistics.median(before) - 0.05, (before, after)
+    assert max(after) < min(before), (before, after)  # seed by seed, not only on average
+    assert statistics.median(after) < statistics.median(before) - 0.03, (before, after)
