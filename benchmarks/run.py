@@ -2,7 +2,7 @@
 Mesa's Boltzmann wealth model, each in a fresh process on this machine; prints a table and appends
 it, with the machine and the commit, to benchmarks/RESULTS.md.
 
-    .venv/bin/python -m benchmarks.run            # the full benchmark (about three minutes)
+    .venv/bin/python -m benchmarks.run            # the full benchmark (a few minutes)
     .venv/bin/python -m benchmarks.run --quick    # a smoke run at tiny sizes, nothing appended
 """
 
