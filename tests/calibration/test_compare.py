@@ -153,3 +153,11 @@ def test_compare_a_sweep_gives_intervals_across_replicates(tmp_path, capsys, mon
         rows = list(csv.DictReader(handle))
     assert all(r["replicates"] == "2" for r in rows)
     assert all(float(r["low"]) <= float(r["model"]) <= float(r["high"]) for r in rows)
+
+
+def test_a_sweep_that_kept_only_rents_is_compared_on_rents():
+    from exodus.calibration.load import kept_targets
+
+    usable, skipped = kept_targets(load_targets(), {"rent_index", "tension_index"})
+    assert usable and all(t.metric == "market_rent" for t in usable)
+    assert "C1 (departures_abroad)" in skipped

@@ -85,7 +85,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_atomic,
     )
     from exodus.calibration.figures import comparison_figure
-    from exodus.calibration.load import is_sweep, load_run_dir, load_sweep_dir
+    from exodus.calibration.load import (
+        is_sweep,
+        kept_targets,
+        load_run_dir,
+        load_sweep_dir,
+        sweep_columns,
+    )
     from exodus.calibration.targets import load_targets
 
     try:
@@ -94,6 +100,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if not path.is_dir():
             raise TargetsError(f"{path}: no such run or sweep directory")
         if is_sweep(path):
+            targets, skipped = kept_targets(targets, sweep_columns(path))
+            if not targets:
+                raise TargetsError(
+                    f"{path}: the sweep kept none of the metrics the targets read; add "
+                    "departures_abroad, arrivals_from_abroad and rent_index to its metrics"
+                )
+            if skipped:
+                print(
+                    f"exodus compare: the sweep did not keep the metric of {', '.join(skipped)}; "
+                    "those targets are left out",
+                    file=sys.stderr,
+                )
             scenario = Path(args.scenario) if args.scenario else None
             groups = load_sweep_dir(path, targets, scenario)
         else:

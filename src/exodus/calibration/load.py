@@ -85,6 +85,28 @@ def _resolve_scenarios(info: dict, path: Path, scenario_file: Path | None) -> di
     return scenarios
 
 
+def sweep_columns(path: Path) -> set[str]:
+    """The columns a sweep's results.parquet holds."""
+    import pyarrow.parquet as pq
+
+    results = path / "results.parquet"
+    if not results.is_file():
+        raise TargetsError(f"{results}: no such file (has the sweep finished?)")
+    return set(pq.read_schema(results).names)
+
+
+def kept_targets(targets: Sequence[Target], columns: set[str]) -> tuple[list[Target], list[str]]:
+    """The targets a sweep can answer (their metric was kept), and a note on those it cannot."""
+    usable, notes = [], []
+    for target in targets:
+        column = "rent_index" if target.metric == "market_rent" else target.metric
+        if column in columns:
+            usable.append(target)
+        else:
+            notes.append(f"{target.id} ({column})")
+    return usable, notes
+
+
 def load_sweep_dir(
     path: Path, targets: Sequence[Target], scenario_file: Path | None = None
 ) -> list[Group]:
