@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> None:
         "compare",
         help="hold a run or a sweep against the observed figures and score it",
         description="For each target of the observed-targets table: the model value (the median "
-        "over replicates, with a 5-95%% interval, for a sweep), the observed value and the "
+        "over replicates, with a 5-95% interval, for a sweep), the observed value and the "
         "error; then ARD and the log score, for calibration and validation targets apart. Writes "
         "compare.csv and compare.png into the run directory (or --out PREFIX).",
     )
