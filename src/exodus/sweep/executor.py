@@ -14,6 +14,7 @@ import os
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -239,9 +240,10 @@ def _execute_dask(
     else:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     try:
+        batch = uuid.uuid4().hex  # task keys unique on a cluster other sweeps may share
         futures = {
             client.submit(
-                run_one, spec, keep, key=f"exodus-{spec.run_id}-{id(specs)}", pure=False
+                run_one, spec, keep, key=f"exodus-{batch}-{spec.run_id}", pure=False
             ): spec
             for spec in specs
         }
