@@ -61,6 +61,8 @@ def test_headline_numbers() -> None:
     assert head.migrants_present == sum(r["migrants_present"] for r in last) > 50_000
     assert head.peak_rent == max(r["rent_index"] for r in model.timeseries) > 1.0
     assert head.highest_tension == max(r["tension_index"] for r in last)
+    assert head.hosted_free == sum(r["hosted_free"] for r in last)
+    assert head.unhoused == sum(r["unhoused_migrants"] for r in last)
 
 
 def test_map_sizes_by_migrants_and_colours_by_tension() -> None:

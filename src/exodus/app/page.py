@@ -65,7 +65,9 @@ def Numbers(model: ClassroomModel) -> solara.Element:  # noqa: N802 (solara comp
                 f'<div style="font-size:1.5em"><b>Day <span class="day-counter">{head.day}</span>'
                 f"</b> of {head.n_days} <span style='color:#666'>({head.date})</span></div>"
                 f'<div>Migrants present: <b class="migrants-present">'
-                f"{head.migrants_present:,.0f}</b></div>"
+                f"{head.migrants_present:,.0f}</b>, of whom hosted for free "
+                f'<b class="hosted-free">{head.hosted_free:,.0f}</b>, without a bed '
+                f'<b class="unhoused">{head.unhoused:,.0f}</b></div>'
                 f'<div>Peak rent index: <b class="peak-rent">{head.peak_rent:.3f}</b>'
                 + (
                     f" in {escape(head.peak_rent_town)} on {head.peak_rent_date}"

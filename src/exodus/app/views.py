@@ -84,6 +84,8 @@ class Headline:
     peak_rent_date: str
     highest_tension: float
     highest_tension_town: str
+    hosted_free: float
+    unhoused: float
 
 
 def headline(model: ClassroomModel) -> Headline:
@@ -100,6 +102,8 @@ def headline(model: ClassroomModel) -> Headline:
         peak_rent_date=str(peak["date"]) if peak else "",
         highest_tension=float(tense["tension_index"]) if tense else 0.0,
         highest_tension_town=str(tense["town"]) if tense else "",
+        hosted_free=sum(float(row["hosted_free"]) for row in latest),
+        unhoused=sum(float(row["unhoused_migrants"]) for row in latest),
     )
 
 
