@@ -5,7 +5,8 @@
 
 Prints a markdown section for benchmarks/RESULTS.md. Times include starting the workers (each
 spawned worker imports exodus and Mesa once), as a user of `exodus sweep` experiences them; the
-steady-state rate excludes the first run of each worker.
+steady-state rate excludes the first run of each worker. CPU seconds are the workers' own (user +
+system, start-up included), the figure least moved by other load on the machine.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -41,6 +43,7 @@ def measure(n: int, *, workers: int, dask: str | None) -> dict[str, float]:
         assert outcome.status == "ok", outcome.error
         finished.append(time.perf_counter())
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     outcomes = execute(
         specs(n),
@@ -51,11 +54,19 @@ def measure(n: int, *, workers: int, dask: str | None) -> dict[str, float]:
         progress=False,
     )
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once they have exited
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     # steady state: from the moment every worker has finished its first run to the last run
     warm = finished[workers - 1]
     steady = (n - workers) / (finished[-1] - warm) * 60 if finished[-1] > warm else float("nan")
     per_run = sum(o.wall_seconds for o in outcomes) / n
-    return {"wall": wall, "per_min": n / wall * 60, "steady_per_min": steady, "run_s": per_run}
+    return {
+        "wall": wall,
+        "per_min": n / wall * 60,
+        "steady_per_min": steady,
+        "run_s": per_run,
+        "cpu_s": cpu / n,
+    }
 
 
 def memory_gib() -> float:
@@ -95,12 +106,15 @@ def main() -> None:
         )
     )
     print()
-    print("| executor | wall s | runs/min incl. start-up | runs/min steady | s per run in worker |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "| executor | wall s | runs/min incl. start-up | runs/min steady | wall s per run in worker "
+        "| worker CPU s per run incl. start-up |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(
             f"| {name} | {r['wall']:.1f} | {r['per_min']:.0f} | {r['steady_per_min']:.0f} | "
-            f"{r['run_s']:.2f} |"
+            f"{r['run_s']:.2f} | {r['cpu_s']:.2f} |"
         )
     one = results["local pool, 1 worker"]
     two = results["local pool, 2 workers"]
