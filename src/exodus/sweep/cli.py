@@ -71,7 +71,7 @@ def add_parser(subparsers: Any) -> None:
     sweep.add_argument(
         "--resume",
         action="store_true",
-        help="complete a stopped sweep in DIR: rerun what is missing",
+        help="complete a stopped sweep in DIR: run what is missing or failed",
     )
     sweep.add_argument("--force", action="store_true", help="replace an existing DIR")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
@@ -81,7 +81,7 @@ def add_parser(subparsers: Any) -> None:
         "report",
         help="bands, peaks and sensitivity indices of a sweep",
         description="Write report.md with banded rent and tension curves per scenario and town "
-        "(95%% CI of the mean and 5-95 percentile range), a table of peaks with intervals, and "
+        "(95% CI of the mean and 5-95 percentile range), a table of peaks with intervals, and "
         "for Morris or Sobol designs the sensitivity indices (SALib), into the sweep's DIR.",
     )
     report.add_argument("dir", metavar="DIR", help="a sweep directory written by exodus sweep")
