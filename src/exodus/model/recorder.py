@@ -30,6 +30,7 @@ class Recorder:
         self.events: list[dict] = []
         n = model.towns.n
         self._picketing = np.zeros(n, dtype=bool)
+        self._closure_calls = np.zeros(n, dtype=bool)
         self._short_full = np.zeros(n, dtype=bool)
         self._shelter_full = np.zeros(n, dtype=bool)
         self._peak_day = np.zeros(n, dtype=np.int64)
@@ -119,7 +120,19 @@ class Recorder:
             housing["shelter_use"] >= FREE_USE,
             housing["shelter_use"] >= FULL_USE,
         )
+        closure_calls = (
+            self.model.collective.today["ready_share"]
+            >= self.model.settings.collective.closure_threshold
+        )
         for flag, state, on_kind, on_text, off_kind, off_text in (
+            (
+                closure_calls,
+                self._closure_calls,
+                "closure_calls_begin",
+                "calls to close the border",
+                "closure_calls_stop",
+                "calls to close the border die down",
+            ),
             (
                 picketing,
                 self._picketing,

@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 OUTSIDE_NODES = ("Russia", "Onward")
 """Nodes outside the modelled towns: the origin (and return) country, and onward countries."""
@@ -276,6 +283,33 @@ class Wave(Strict):
     )
 
 
+WAVE_DEFAULTS: dict[str, dict[str, float]] = {
+    "relocant": {
+        "party_size": 1.6,
+        "remote_income_share": 0.45,
+        "needs_work_share": 0.25,
+        "remote_income": 3.0,
+        "savings": 6.0,
+        "integration_effort": 0.7,
+        "disrespect": 0.1,
+        "legitimacy": 0.65,
+        "transit_share": 0.1,
+    },
+    "mobilised": {
+        "party_size": 2.0,
+        "remote_income_share": 0.15,
+        "needs_work_share": 0.55,
+        "remote_income": 2.0,
+        "savings": 2.5,
+        "integration_effort": 0.3,
+        "disrespect": 0.35,
+        "legitimacy": 0.3,
+        "transit_share": 0.72,
+    },
+}
+"""Each wave's own defaults; a scenario's partial wave block is merged over these."""
+
+
 class Flows(Strict):
     """Arrivals at the crossings, transit, onward moves and returns."""
 
@@ -312,35 +346,25 @@ class Flows(Strict):
         description="Multiplies the second wave's schedule (0: a world without the mobilisation).",
     )
     relocant: Wave = Field(
-        default_factory=lambda: Wave(
-            party_size=1.6,
-            remote_income_share=0.45,
-            needs_work_share=0.25,
-            remote_income=3.0,
-            savings=6.0,
-            integration_effort=0.7,
-            disrespect=0.1,
-            legitimacy=0.65,
-            transit_share=0.1,
-        ),
+        default_factory=lambda: Wave(**WAVE_DEFAULTS["relocant"]),
         description="The first wave ('relokanty'): young, liberal, often remote IT workers.",
     )
     mobilised: Wave = Field(
-        default_factory=lambda: Wave(
-            party_size=2.0,
-            remote_income_share=0.15,
-            needs_work_share=0.55,
-            remote_income=2.0,
-            savings=2.5,
-            integration_effort=0.3,
-            disrespect=0.35,
-            legitimacy=0.3,
-            transit_share=0.72,
-        ),
+        default_factory=lambda: Wave(**WAVE_DEFAULTS["mobilised"]),
         description="The second wave (mobilisation 'deserters'): younger, male, poorer (F35); men "
         "travelled by car in twos and threes and shared flats (party_size, assumed); three in four "
         "left again within days (transit_share: F06 147,000 exits for 200,000 entries, F09).",
     )
+
+    @field_validator("relocant", "mobilised", mode="before")
+    @classmethod
+    def _over_wave_defaults(cls, value: Any, info: ValidationInfo) -> Any:
+        """A scenario that sets some traits of a wave keeps that wave's defaults for the rest
+        (not the generic Wave defaults)."""
+        if isinstance(value, dict):
+            return {**WAVE_DEFAULTS[info.field_name], **value}
+        return value
+
     transit_days: int = param(
         2,
         ge=1,
@@ -419,11 +443,11 @@ class Housing(Strict):
         description="How fast asking rents rise when seekers outnumber listings.",
     )
     rent_response_down: float = param(
-        0.003,
+        0.001,
         ge=0.0,
         le=0.2,
         unit="log-rent per day with no seekers",
-        evidence="Gilbert housing model: unlet rents fall 3% a step; assumed about monthly",
+        evidence="Gilbert housing model: unlet rents fall 3% a step; a step read as a month (0.1%/day)",
         description="How fast asking rents fall on listings nobody bids for.",
     )
     rent_trend_per_year: float = param(
@@ -884,7 +908,8 @@ class Attitudes(Strict):
 
 
 class Collective(Strict):
-    """Pickets and aid initiatives past thresholds of hostility and welcome; the tension index."""
+    """Pickets, calls to close the border and aid initiatives past thresholds of hostility and
+    welcome; the tension index."""
 
     picket_threshold: float = param(
         0.1,
@@ -925,6 +950,15 @@ class Collective(Strict):
         unit="share per day",
         evidence="assumed: few of those ready actually stand in a picket on a given day",
         description="Share of the ready who turn out on a given day.",
+    )
+    closure_threshold: float = param(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        unit="share of households",
+        evidence="article: 'it is better to close the borders'; assumed level",
+        description="Share of households ready to protest at which calls to close the border "
+        "are heard (an event; no automatic closure).",
     )
     picket_size: float = param(
         40.0,
