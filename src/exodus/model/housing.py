@@ -126,8 +126,8 @@ class Housing:
         self.renew_leases()
         self.pay_for_housing()
         self.list_new_units()
-        seekers, vacant_before = self.let_vacant_units()
-        self.update_market_rent(seekers, vacant_before)
+        able_seekers, vacant_left = self.let_vacant_units()
+        self.update_market_rent(able_seekers, vacant_left)
         self.end_hosting()
         self.take_short_stays()
         self.offer_free_beds()
@@ -213,12 +213,15 @@ class Housing:
 
     def let_vacant_units(self) -> tuple[np.ndarray, np.ndarray]:
         """Seekers each bid on one random vacant listing of their town; a landlord lets to one of
-        the bidders who can pay the asking rent, unless he refuses Russians. Returns per town the
-        seekers able to pay the market rent and the vacant listings before letting."""
-        model, rng = self.model, self.rng
-        mig, units, hh = model.migrants, model.units, model.households
+        the bidders who can pay the asking rent, unless he refuses Russians.
+
+        Returns, per town and after today's letting, the seekers still without a lease who could
+        pay the cheapest listing left (or the market rent where none is left), and the listings
+        left vacant: the demand and supply that move the market rent. A seeker who cannot pay
+        even the cheapest listing does not bid rents up."""
+        model = self.model
+        mig, units = model.migrants, model.units
         n = model.towns.n
-        att = model.settings.attitudes
         alive = mig.view("alive")
         looking = (
             alive
@@ -229,18 +232,30 @@ class Housing:
         )
         seekers = np.nonzero(looking)[0]
         vacant = np.nonzero(units.view("holder") == VACANT)[0]
+        if seekers.size and vacant.size:
+            self.bid_and_let(seekers, vacant)
+            seekers = seekers[mig.housing[seekers] != LEASE]
+            vacant = vacant[units.holder[vacant] == VACANT]
         vacant_town = units.town[vacant].astype(np.int64)
-        vacant_before = np.bincount(vacant_town, minlength=n).astype(np.float64)
-        if seekers.size == 0:
-            return np.zeros(n), vacant_before
-        budget = self.budget(seekers)
+        vacant_left = np.bincount(vacant_town, minlength=n).astype(np.float64)
+        cheapest = model.towns.market_rent.copy()
+        if vacant.size:
+            lowest = np.full(n, np.inf)
+            np.minimum.at(lowest, vacant_town, self.asking_rent(vacant))
+            cheapest = np.where(np.isfinite(lowest), lowest, cheapest)
         seeker_town = mig.town[seekers].astype(np.int64)
-        able = np.bincount(
-            seeker_town[budget >= model.towns.market_rent[seeker_town]], minlength=n
-        ).astype(np.float64)
-        if vacant.size == 0:
-            return able, vacant_before
-        pick = pick_uniform_in_groups(seeker_town, vacant_town, n, rng)
+        able = self.budget(seekers) >= cheapest[seeker_town]
+        return np.bincount(seeker_town[able], minlength=n).astype(np.float64), vacant_left
+
+    def bid_and_let(self, seekers: np.ndarray, vacant: np.ndarray) -> None:
+        """One bid per seeker on a random listing of its town; each listing goes to one bidder."""
+        model, rng = self.model, self.rng
+        mig, units, hh = model.migrants, model.units, model.households
+        att = model.settings.attitudes
+        seeker_town = mig.town[seekers].astype(np.int64)
+        pick = pick_uniform_in_groups(
+            seeker_town, units.town[vacant].astype(np.int64), model.towns.n, rng
+        )
         has_pick = pick >= 0
         bidders, unit_rows = seekers[has_pick], vacant[pick[has_pick]]
         ask = self.asking_rent(unit_rows)
@@ -250,10 +265,10 @@ class Housing:
             & (hh.attitude[landlord] < att.hostile_threshold)
             & (rng.random(unit_rows.size) < self.params.refusal_rate)
         )
-        valid = (budget[has_pick] >= ask) & ~refuses
+        valid = (self.budget(bidders) >= ask) & ~refuses
         bidders, unit_rows, ask = bidders[valid], unit_rows[valid], ask[valid]
         if unit_rows.size == 0:
-            return able, vacant_before
+            return
         # one winner per unit: the first bidder in a random order
         order = np.lexsort((rng.random(unit_rows.size), unit_rows))
         first = np.r_[True, unit_rows[order][1:] != unit_rows[order][:-1]]
@@ -265,19 +280,20 @@ class Housing:
         units.lease_end[won_units] = model.day + self.lease_days
         mig.housing[winners] = LEASE
         mig.unit[winners] = won_units
-        return able, vacant_before
 
     def update_market_rent(self, able_seekers: np.ndarray, vacant: np.ndarray) -> None:
         """Market rent moves with excess demand: up when paying seekers outnumber listings, down
         when listings go unlet, plus the background trend; a rent cap holds it down."""
         towns = self.model.towns
-        # a balanced market keeps its frictional vacancies listed: only vacancies above that
-        # level weigh against the seekers
+        # a balanced market keeps its frictional vacancies listed: vacancies above that level
+        # weigh against the seekers; vacancies below it tighten the market, but much less than
+        # a seeker left without a flat
         surplus = vacant - self.natural_vacant
-        total = able_seekers + self.natural_vacant + np.maximum(surplus, 0.0)
-        pressure = np.divide(
-            able_seekers - surplus, total, out=np.zeros_like(total), where=total > 0
+        excess = able_seekers - np.where(
+            surplus > 0, surplus, self.params.vacancy_tightness * surplus
         )
+        total = able_seekers + self.natural_vacant + np.maximum(surplus, 0.0)
+        pressure = np.divide(excess, total, out=np.zeros_like(total), where=total > 0)
         pressure = np.clip(pressure, -1.0, 1.0)
         change = (
             self.trend_per_day

@@ -442,6 +442,16 @@ class Housing(Strict):
         evidence="F16, F17, F20 (asking rents +34-50% in a week in border regions)",
         description="How fast asking rents rise when seekers outnumber listings.",
     )
+    vacancy_tightness: float = param(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        unit="seekers per missing vacancy",
+        evidence="assumed: a thinner stock of listings lifts rents slowly; unmet seekers in a panic "
+        "lift them fast (F17 +34% in a week)",
+        description="How much a listing missing below the usual vacancy level pushes rents up, "
+        "relative to a seeker left without a lease.",
+    )
     rent_response_down: float = param(
         0.001,
         ge=0.0,
