@@ -19,6 +19,10 @@ from pydantic import (
     model_validator,
 )
 
+CALIBRATION = "ABC on targets C1-C6 of experiments/calibration_2022.yaml"
+"""Where a calibrated default comes from (docs/calibration.md; the shipped run is in
+docs/calibration/calibration_2022)."""
+
 OUTSIDE_NODES = ("Russia", "Onward")
 """Nodes outside the modelled towns: the origin (and return) country, and onward countries."""
 
@@ -278,7 +282,8 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="share of parties",
-        evidence="F09 (40,000 left KZ onward within the first days)",
+        evidence="F09 (40,000 left KZ onward within the first days); the second wave's value is "
+        f"calibrated ({CALIBRATION}, prior 0.5-0.9)",
         description="Parties that only pass through the country of entry.",
     )
 
@@ -304,7 +309,7 @@ WAVE_DEFAULTS: dict[str, dict[str, float]] = {
         "integration_effort": 0.3,
         "disrespect": 0.35,
         "legitimacy": 0.3,
-        "transit_share": 0.72,
+        "transit_share": 0.67,
     },
 }
 """Each wave's own defaults; a scenario's partial wave block is merged over these."""
@@ -366,11 +371,11 @@ class Flows(Strict):
         return value
 
     transit_days: int = param(
-        2,
+        1,
         ge=1,
         le=30,
         unit="days",
-        evidence="F11 ('most stayed 1-2 days')",
+        evidence=f"F11 ('most stayed 1-2 days'); calibrated ({CALIBRATION}, prior 1-4)",
         description="Days a transit party stays before leaving onward.",
     )
     transit_to_kyrgyzstan: float = param(
@@ -435,11 +440,12 @@ class Housing(Strict):
     """Short stays, leases, asking rents, renewals, displacement, free hosting and shelters."""
 
     rent_response_up: float = param(
-        0.03,
+        0.1003,
         ge=0.0,
         le=0.5,
         unit="log-rent per day at full excess demand",
-        evidence="F16, F17, F20 (asking rents +34-50% in a week in border regions)",
+        evidence="F15, F16, F17, F20 (asking rents +34-50% in a week in border regions); "
+        f"calibrated ({CALIBRATION}, prior 0.02-0.12)",
         description="How fast asking rents rise when seekers outnumber listings.",
     )
     vacancy_tightness: float = param(
@@ -477,11 +483,12 @@ class Housing(Strict):
         description="Spread of units' asking rents around the town's market rent.",
     )
     listing_response: float = param(
-        0.1,
+        0.1071,
         ge=0.0,
         le=2.0,
         unit="share of owners per month per unit rent rise",
-        evidence="assumed: spare rooms and second flats come onto the market as rents jump",
+        evidence=f"F15 (calibrated: {CALIBRATION}, prior 0.02-0.5); spare rooms and second flats "
+        "come onto the market as rents jump",
         description="Owners who list a unit each month, per unit of rent rise above the trend.",
     )
     local_lease_months: float = param(
