@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import math
 import re
 import sys
 import typing
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exodus import __version__
+from exodus.cliargs import EXIT_INTERRUPTED, EXIT_USER_ERROR, scale, whole_number
 from exodus.outputs import OutputExistsError, RunDirError, check_target
 from exodus.progress import day_progress
 from exodus.runner import RunResult
@@ -25,28 +25,10 @@ from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
 
 USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError)
-EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value <= 2**63 - 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
-    return value
-
-
-def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and 0.0 < value <= 1.0):
-        raise argparse.ArgumentTypeError(f"must be in (0, 1] agents per household, got {value}")
-    return value
+_seed = whole_number(0, 2**63 - 1, "2**63 - 1")
+_scale = scale
 
 
 def default_out_dir(scenario: Scenario) -> Path:

@@ -8,18 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from exodus.calibration.targets import TargetsError
+from exodus.cliargs import EXIT_USER_ERROR, whole_number
 
-EXIT_USER_ERROR = 2
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 4096:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 4096, got {value}")
-    return value
+_workers = whole_number(1, 4096)
 
 
 def add_parser(subparsers: Any) -> None:

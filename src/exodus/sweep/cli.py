@@ -12,9 +12,9 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from exodus.cliargs import EXIT_USER_ERROR, whole_number
 from exodus.scenario.loader import ScenarioError
 
-EXIT_USER_ERROR = 2
 EXIT_RUNS_FAILED = 1
 
 
@@ -38,14 +38,7 @@ def _user_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., 
     return run
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 4096:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 4096, got {value}")
-    return value
+_workers = whole_number(1, 4096)
 
 
 def add_parser(subparsers: Any) -> None:
