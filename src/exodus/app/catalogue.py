@@ -15,7 +15,7 @@ from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = Path("scenarios/classroom.yaml")
-CLASSROOM_SCALE = 0.003
+CLASSROOM_SCALE = 0.005
 """Agents per real household on the page: the scale of scenarios/classroom.yaml, where a day with its
 redraw takes a few milliseconds."""
 
