@@ -136,12 +136,14 @@ class TownMarket:
         self.mean_income = 0.0
 
     def adjust_rent(self, able_seekers: float, vacant: float, cap: float) -> None:
-        """Up when paying seekers outnumber listings beyond the natural vacancy, down when
-        listings go unlet, plus the background trend; a rent cap holds it down."""
+        """Up when paying seekers are left without a lease or listings run below the natural
+        vacancy (a tenth as strongly), down when listings go unlet, plus the background trend; a
+        rent cap holds it down."""
         params = self.model.housing
         surplus = vacant - self.natural_vacant
+        excess = able_seekers - (surplus if surplus > 0 else params.vacancy_tightness * surplus)
         total = able_seekers + self.natural_vacant + max(surplus, 0.0)
-        pressure = (able_seekers - surplus) / total if total > 0 else 0.0
+        pressure = excess / total if total > 0 else 0.0
         pressure = min(max(pressure, -1.0), 1.0)
         change = (
             self.model.trend_per_day

@@ -96,7 +96,7 @@ def main() -> None:
     print()
     print(
         f"Machine: {os.cpu_count()} cores (nproc), {memory_gib():.1f} GiB, Python "
-        f"{platform.python_version()}. Classroom scenario (scale 0.003, 1 Sep to 30 Nov 2022, "
+        f"{platform.python_version()}. Classroom scenario (scale 0.005, 1 Sep to 30 Nov 2022, "
         f"91 days), {args.runs} runs per line, `benchmarks/sweep_bench.py --runs {args.runs}`. "
         f"Load average (1 min) {load_before:.1f} before, {load_after:.1f} after"
         + (
