@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import os
 import socket
 import subprocess
@@ -24,31 +23,12 @@ from exodus.app.catalogue import (
     ENV_SCENARIO,
     build_catalogue,
 )
+from exodus.cliargs import EXIT_INTERRUPTED, EXIT_USER_ERROR, scale, whole_number
 from exodus.scenario.loader import ScenarioError
 
 DEFAULT_PORT = 8765
-EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
-    return value
-
-
-def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and 0.0 < value <= 1.0):
-        raise argparse.ArgumentTypeError(f"must be in (0, 1] agents per household, got {value}")
-    return value
+_port = whole_number(1, 65535)
+_scale = scale
 
 
 def add_parser(subparsers: Any) -> None:
