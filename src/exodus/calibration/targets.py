@@ -22,29 +22,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exodus.evidence import load_observed
-from exodus.model.record import TIMESERIES_COLUMNS
+from exodus.model.record import COUNT_COLUMNS, TIMESERIES_COLUMNS
 from exodus.scenario.schema import COUNTRIES, Scenario
 
 ROLES = ("calibration", "validation", "input")
 SCORED_ROLES = ("calibration", "validation")
-
-COUNT_COLUMNS = frozenset(
-    {
-        "migrants_present",
-        "migrants_relocant",
-        "migrants_mobilised",
-        "arrivals_from_abroad",
-        "departures_abroad",
-        "hosted_free",
-        "in_short_stay",
-        "in_shelter",
-        "unhoused_migrants",
-        "displaced_locals",
-        "pickets",
-        "aid_initiatives",
-    }
-)
-"""Columns in people (or events): these, and only these, add up over the towns of a country."""
 
 DERIVED = {
     "market_rent": "a town's one-room market rent in local currency: rent_index x towns.<town>."

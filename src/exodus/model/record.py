@@ -34,5 +34,23 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
 """One row per town per day. Counts are people (agents times the agent weight), never agents;
 `rent_index` is 1.0 on the first day in each town; shares and indices are unitless."""
 
+COUNT_COLUMNS: frozenset[str] = frozenset(
+    {
+        "migrants_present",
+        "migrants_relocant",
+        "migrants_mobilised",
+        "arrivals_from_abroad",
+        "departures_abroad",
+        "hosted_free",
+        "in_short_stay",
+        "in_shelter",
+        "unhoused_migrants",
+        "displaced_locals",
+        "pickets",
+        "aid_initiatives",
+    }
+)
+"""Columns counting people (or events): these, and only these, add up over the towns of a country."""
+
 EVENTS_COLUMNS: tuple[str, ...] = ("date", "day", "town", "kind", "detail")
 """Notable moments: a policy starts or ends, pickets begin or stop, beds run full, rent peaks."""
