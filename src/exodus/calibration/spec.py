@@ -11,12 +11,11 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from exodus.scenario.loader import ScenarioError, load_scenario
+from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
 from exodus.scenario.schema import Scenario
 
 
@@ -127,21 +126,7 @@ def _scenario(here: Path, name: str, file: str, key: str, spec: CalibrationSpec)
 def load_spec(path: str | os.PathLike[str]) -> Loaded:
     """Read and check a calibration file and the scenarios it names."""
     shown = os.fspath(path)
-    try:
-        text = Path(shown).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CalibrationError(shown, "no such file") from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
-        raise CalibrationError(shown, f"cannot be read as text ({type(exc).__name__})") from None
-    try:
-        data: Any = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise CalibrationError(shown, f"invalid YAML: {exc.problem}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise CalibrationError(shown, f"invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise CalibrationError(shown, "must be a mapping of keys to values")
+    data = read_yaml_mapping(path, error=CalibrationError, what="calibration file")
     try:
         spec = CalibrationSpec.model_validate(data)
     except ValidationError as exc:

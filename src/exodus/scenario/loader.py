@@ -121,32 +121,41 @@ def _line_loader(file: str) -> type[yaml.SafeLoader]:
     return LineLoader
 
 
-def _read_file(path: Path, shown: str) -> YDict:
-    """One YAML file as a YDict; any problem reading or parsing it is a ScenarioError."""
+def read_yaml_mapping(
+    path: str | os.PathLike[str],
+    *,
+    error: type[ScenarioError] = ScenarioError,
+    what: str = "scenario file",
+    shown: str | None = None,
+) -> YDict:
+    """One YAML file that must hold a mapping, keys remembering their lines; any problem reading
+    or parsing it is an `error` (a ScenarioError or a subclass) naming the file (as `shown`, by
+    default the path given) and the line."""
+    shown = os.fspath(path) if shown is None else shown
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(shown, "no such file") from None
+        raise error(shown, "no such file") from None
     except IsADirectoryError:
-        raise ScenarioError(shown, "is a directory, not a scenario file") from None
+        raise error(shown, f"is a directory, not a {what}") from None
     except UnicodeDecodeError:
-        raise ScenarioError(shown, "is not UTF-8 text") from None
+        raise error(shown, "is not UTF-8 text") from None
     except OSError as exc:
-        raise ScenarioError(shown, f"cannot be read ({exc.strerror})") from None
+        raise error(shown, f"cannot be read ({exc.strerror})") from None
     try:
         data = yaml.load(text, Loader=_line_loader(shown))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or exc.context or "invalid YAML"
         line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(shown, f"invalid YAML: {what}", line=line) from None
+        raise error(shown, f"invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(shown, f"invalid YAML: {exc}") from None
+        raise error(shown, f"invalid YAML: {exc}") from None
     if data is None:
-        raise ScenarioError(shown, "is empty: a scenario is a mapping of keys to values")
+        raise error(shown, f"is empty: a {what} is a mapping of keys to values")
     if not isinstance(data, YDict):
         kind = "list" if isinstance(data, list) else type(data).__name__
-        raise ScenarioError(shown, f"must be a mapping of keys to values, not a {kind}", line=1)
+        raise error(shown, f"must be a mapping of keys to values, not a {kind}", line=1)
     data.origin = Origin(shown)  # a problem with the whole file has no one line
     return data
 
@@ -165,7 +174,7 @@ def _merge(base: Any, top: Any) -> Any:
 
 def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> YDict:
     """A file merged over its `extends` ancestors; `chain` detects cycles."""
-    data = _read_file(path, shown)
+    data = read_yaml_mapping(path, shown=shown)
     parent = data.pop(EXTENDS, None)
     origin = data.origins.pop(EXTENDS, None)
     if parent is None:

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exodus.model.record import TIMESERIES_COLUMNS
-from exodus.scenario.loader import ScenarioError, load_scenario
+from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
 from exodus.scenario.schema import Scenario
 from exodus.sweep.executor import RunSpec
 
@@ -272,24 +271,7 @@ def apply_point(
 def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     """Read and validate an experiment file; every problem is an ExperimentError."""
     shown = os.fspath(path)
-    try:
-        text = Path(shown).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExperimentError(shown, "no such file") from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
-        raise ExperimentError(
-            shown, f"cannot be read as a text file ({type(exc).__name__})"
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ExperimentError(shown, f"invalid YAML: {exc.problem}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise ExperimentError(shown, f"invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ExperimentError(shown, "must be a mapping of keys to values")
+    data = read_yaml_mapping(path, error=ExperimentError, what="experiment file")
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
