@@ -93,26 +93,22 @@ def run_exodus(scale: float, out_dir: Path) -> dict:
     }
 
 
-def run_reference(scale: float, days: int) -> dict:
-    child = run_child(
-        ["-m", "benchmarks.mesa_reference", "--scale", repr(scale), "--days", str(days)]
-    )
+def run_module(args: list[str]) -> dict:
+    """A benchmark module run in a fresh process, which prints its result as JSON."""
+    child = run_child(["-m", *args])
     result = json.loads(child.output)
     result["peak_bytes"] = child.peak_bytes
     result["cpu_seconds"] = child.cpu_seconds
     result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
     return result
+
+
+def run_reference(scale: float, days: int) -> dict:
+    return run_module(["benchmarks.mesa_reference", "--scale", repr(scale), "--days", str(days)])
 
 
 def run_boltzmann(agents: int, steps: int) -> dict:
-    child = run_child(
-        ["-m", "benchmarks.boltzmann", "--agents", str(agents), "--steps", str(steps)]
-    )
-    result = json.loads(child.output)
-    result["peak_bytes"] = child.peak_bytes
-    result["cpu_seconds"] = child.cpu_seconds
-    result["us_per_agent_step"] = 1e6 * result["wall_seconds"] / result["agent_steps"]
-    return result
+    return run_module(["benchmarks.boltzmann", "--agents", str(agents), "--steps", str(steps)])
 
 
 # -- the machine and the code ---------------------------------------------------------------------
