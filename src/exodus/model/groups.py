@@ -120,3 +120,32 @@ def sum_by_group(group: np.ndarray, weights: np.ndarray | None, n_groups: int) -
     if group.size == 0:
         return np.zeros(n_groups)
     return np.bincount(group, weights=weights, minlength=n_groups).astype(np.float64)
+
+
+def pick_affordable_in_groups(
+    group_of_chooser: np.ndarray,
+    budget: np.ndarray,
+    group_of_item: np.ndarray,
+    price: np.ndarray,
+    n_groups: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """For each chooser, one item of its own group drawn uniformly among those priced at most its
+    budget (-1 where it can afford none): a seeker views only the listings it could pay for."""
+    picked = np.full(group_of_chooser.size, -1, dtype=np.int64)
+    if group_of_item.size == 0 or group_of_chooser.size == 0:
+        return picked
+    # one sorted key per item: group first, then price (prices and budgets are clipped far below
+    # the group stride, so a budget never reaches into the next group)
+    stride = 1e6
+    item_key = group_of_item * stride + np.minimum(price, stride / 2)
+    order = np.argsort(item_key, kind="stable")
+    sorted_key = item_key[order]
+    counts = np.bincount(group_of_item, minlength=n_groups)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    chooser_key = group_of_chooser * stride + np.minimum(budget, stride / 2)
+    n_affordable = np.searchsorted(sorted_key, chooser_key, side="right") - starts[group_of_chooser]
+    offset = np.floor(rng.random(group_of_chooser.size) * n_affordable).astype(np.int64)
+    ok = n_affordable > 0
+    picked[ok] = order[starts[group_of_chooser[ok]] + offset[ok]]
+    return picked

@@ -1,11 +1,15 @@
-"""Housing: short stays, long leases, asking rents, renewals, displacement, free hosting, shelters.
+"""Housing: listings with their own asks, bids, renewals, supply both ways, local renters who
+search, free hosting, shelters and the short-stay market.
 
-Each town has a market rent (1.0 on the first day, in rent units); a unit's asking rent is the market
-rent times the unit's mark-up. Every day the market rent rises when the parties that could pay it
-outnumber the vacant listings and falls when listings go unlet, on top of the background trend (F21).
-Local leases renew at the asking rent; a renter who cannot carry it moves out (displaced) and the unit
-is listed. Parties without a bed take a short stay if one is free and they can pay, else a free bed
-offered by a compassionate household, else a shelter bed; the rest sleep rough.
+A listing asks its town's going rent (recent lets per unit of quality) times its mark-up, less a
+discount when vacancies run above the town's usual level (PolicySpace2); an ask left unlet is cut
+now and then (INET) but never below the owner's reservation. Seekers, newcomers and local renters
+alike, each bid on a listing they can afford; rivals bid a listing up (INET), and it goes to one who
+can pay. A let unit keeps its rent for the lease; renewals are at the ask of the day. Owners list
+spare rooms and second flats when rents run above their trend and take them back when they no
+longer pay. A local household that cannot renew looks for a cheaper lease and, failing that, doubles
+up with family (displaced) and keeps looking. The rent index is what a renter would pay now: the mean
+ask of the current listings and the rents of the last days' lets, per unit of quality.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.groups import allocate_capacity, match_within_groups, pick_uniform_in_groups
+from exodus.model.groups import (
+    allocate_capacity,
+    match_within_groups,
+    pick_affordable_in_groups,
+)
 from exodus.model.state import (
     HOSTED,
     LANDLORD,
@@ -28,6 +36,7 @@ from exodus.model.state import (
     SHORT_STAY,
     STAY,
     VACANT,
+    WITHDRAWN,
 )
 
 if TYPE_CHECKING:
@@ -49,10 +58,21 @@ class Housing:
         n = model.towns.n
         self.lease_days = round(self.params.local_lease_months * DAYS_PER_MONTH)
         self.trend_per_day = np.log1p(self.params.rent_trend_per_year) / 365.0
+        self.cut_per_day = 1.0 - (1.0 - self.params.ask_cut_per_month) ** (1.0 / DAYS_PER_MONTH)
         units = model.units
-        self.natural_vacant = np.bincount(
-            units.view("town")[units.view("holder") == VACANT], minlength=n
-        ).astype(np.float64)
+        unit_town = units.view("town")
+        listed = np.bincount(unit_town, minlength=n).astype(np.float64)
+        vacant = np.bincount(unit_town[units.view("holder") == VACANT], minlength=n)
+        self.usual_vacancy = np.divide(vacant, listed, out=np.zeros(n), where=listed > 0)
+        """Each town's frictional vacancy rate on the first day: vacancies above it weigh on asks."""
+        window = self.params.market_window_days
+        # the last `window` days of lets, per town: count, rent and pre-discount rent per quality
+        self.let_count = np.zeros((window, n))
+        self.let_quality_rent = np.zeros((window, n))
+        self.let_going_rent = np.zeros((window, n))
+        self.discount = np.ones(n)
+        self.lets_today = np.zeros(n)
+        units.asking_rent[: units.n] = units.markup[: units.n]
         self.today: dict[str, np.ndarray] = {}
 
     # -- set-up -----------------------------------------------------------------------------------
@@ -74,7 +94,7 @@ class Housing:
             model.towns.n,
         )
         tenants, landlords = present[ia], owners[ib]
-        rows = self.add_units(landlords)
+        rows = self.add_units(landlords, spare=False)
         units.holder[rows] = MIGRANT_TENANT
         units.tenant[rows] = tenants
         units.rent[rows] = units.markup[rows]
@@ -83,7 +103,11 @@ class Housing:
         mig.unit[tenants] = np.arange(rows.start, rows.stop)
 
     # -- helpers ----------------------------------------------------------------------------------
-    def add_units(self, owners: np.ndarray) -> slice:
+    def trend_level(self) -> float:
+        """The background rent level today relative to the first day (F21)."""
+        return float(np.exp(self.trend_per_day * self.model.day))
+
+    def add_units(self, owners: np.ndarray, *, spare: bool) -> slice:
         """Owner households let one unit each (vacant, with a drawn mark-up) and become landlords."""
         hh, units = self.model.households, self.model.units
         rows = units.grow(owners.size)
@@ -91,15 +115,49 @@ class Housing:
         units.town[rows] = hh.town[owners]
         units.landlord[rows] = owners
         units.markup[rows] = self.rng.lognormal(-(sigma**2) / 2, sigma, size=owners.size)
-        units.holder[rows] = VACANT
-        units.tenant[rows] = -1
+        units.spare[rows] = spare
+        units.lease_end[rows] = 0
+        self.list_units(np.arange(rows.start, rows.stop))
         hh.tenure[owners] = LANDLORD
         return rows
 
-    def asking_rent(self, unit_rows: np.ndarray) -> np.ndarray:
-        """Asking rent of units, rent units per month: market rent times mark-up."""
+    def list_units(self, unit_rows: np.ndarray) -> None:
+        """Units put on the market ask the going rent times their mark-up."""
         units = self.model.units
-        return self.model.towns.market_rent[units.town[unit_rows]] * units.markup[unit_rows]
+        units.holder[unit_rows] = VACANT
+        units.tenant[unit_rows] = -1
+        units.asking_rent[unit_rows] = (
+            self.model.towns.going_rent[units.town[unit_rows]] * units.markup[unit_rows]
+        )
+
+    def asking_rent(self, unit_rows: np.ndarray) -> np.ndarray:
+        """What a listing asks today, rent units per month: its own ask (kept at the first day's
+        price level: owners index it to the background trend) less the town's vacancy discount,
+        never above a rent cap."""
+        units = self.model.units
+        return self.priced(units.asking_rent[unit_rows], unit_rows)
+
+    def going_ask(self, unit_rows: np.ndarray) -> np.ndarray:
+        """What a unit would ask if listed today (the rent of a lease renewed today)."""
+        units = self.model.units
+        going = self.model.towns.going_rent[units.town[unit_rows]] * units.markup[unit_rows]
+        return self.priced(going, unit_rows)
+
+    def priced(self, real_ask: np.ndarray, unit_rows: np.ndarray) -> np.ndarray:
+        """An ask at the first day's price level, made today's: times the trend and the town's
+        vacancy discount, under any rent cap."""
+        units = self.model.units
+        town = units.town[unit_rows]
+        ask = real_ask * (self.trend_level() * self.discount[town])
+        cap = self.model.policy.rent_cap_level[town] * units.markup[unit_rows]
+        return np.minimum(ask, cap)
+
+    def reservation(self, unit_rows: np.ndarray) -> np.ndarray:
+        """The lowest ask an owner accepts, rent units per month: a share of the unit's rent at
+        the background trend (higher for a spare unit, which the owner would rather use)."""
+        units, p = self.model.units, self.params
+        share = np.where(units.spare[unit_rows], p.spare_reservation, p.stock_reservation)
+        return share * units.markup[unit_rows]
 
     def budget(self, rows: np.ndarray) -> np.ndarray:
         """Monthly rent a party will pay: a share of its income plus its savings spread out."""
@@ -107,13 +165,15 @@ class Housing:
         means = mig.income[rows] + np.maximum(mig.savings[rows], 0.0) / SAVINGS_HORIZON_MONTHS
         return self.params.migrant_rent_share * means
 
+    def local_budget(self, rows: np.ndarray) -> np.ndarray:
+        """Monthly rent a local household will pay today (its ceiling grows with the trend)."""
+        return self.model.households.rent_ceiling[rows] * self.trend_level()
+
     def release(self, rows: np.ndarray) -> None:
-        """Parties leaving town give up their lease or their host's bed."""
-        mig, units, hh = self.model.migrants, self.model.units, self.model.households
+        """Parties leaving town give up their lease (listed again at once) or their host's bed."""
+        mig, hh = self.model.migrants, self.model.households
         leased = rows[mig.housing[rows] == LEASE]
-        unit_rows = mig.unit[leased]
-        units.holder[unit_rows] = VACANT
-        units.tenant[unit_rows] = -1
+        self.list_units(mig.unit[leased])
         hosted = rows[mig.housing[rows] == HOSTED]
         hh.hosting[mig.host[hosted]] = -1
         mig.housing[rows] = NO_BED
@@ -123,11 +183,13 @@ class Housing:
     # -- the day ----------------------------------------------------------------------------------
     def step(self) -> None:
         model = self.model
-        self.renew_leases()
+        self.discount = self.vacancy_discount()
+        movers = self.renew_leases()
         self.pay_for_housing()
         self.list_new_units()
-        able_seekers, vacant_left = self.let_vacant_units()
-        self.update_market_rent(able_seekers, vacant_left)
+        self.cut_and_withdraw()
+        self.let_vacant_units(movers)
+        self.update_market_rent()
         self.end_hosting()
         self.take_short_stays()
         self.offer_free_beds()
@@ -135,37 +197,48 @@ class Housing:
         self.report()
         np.maximum(model.towns.peak_rent, model.towns.market_rent, out=model.towns.peak_rent)
 
-    def renew_leases(self) -> None:
-        """Leases ending today renew at the asking rent; tenants who cannot carry it move out."""
+    def vacancy_discount(self) -> np.ndarray:
+        """Per town, the share of the going rent listers ask given the empty flats they see:
+        1 at the usual vacancy, less by `vacancy_discount` per point above it (PolicySpace2)."""
+        units, p = self.model.units, self.params
+        n = self.model.towns.n
+        holder = units.view("holder")
+        on_market = holder != WITHDRAWN
+        town = units.view("town")
+        listed = np.bincount(town[on_market], minlength=n).astype(np.float64)
+        vacant = np.bincount(town[holder == VACANT], minlength=n).astype(np.float64)
+        rate = np.divide(vacant, listed, out=np.zeros(n), where=listed > 0)
+        self.vacancy_rate, self.listed = rate, listed
+        excess = np.maximum(rate - self.usual_vacancy, 0.0)
+        return np.maximum(1.0 - p.vacancy_discount * excess, p.vacancy_discount_floor)
+
+    def renew_leases(self) -> np.ndarray:
+        """Leases ending today renew at the day's ask; a tenant who cannot carry it gives the unit
+        up. Returns the local households that must now look for a cheaper lease."""
         model = self.model
         units, hh, mig = model.units, model.households, model.migrants
         ending = np.nonzero(
-            (units.view("holder") != VACANT) & (units.view("lease_end") <= model.day)
+            ((units.view("holder") == LOCAL_TENANT) | (units.view("holder") == MIGRANT_TENANT))
+            & (units.view("lease_end") <= model.day)
         )[0]
         if ending.size == 0:
-            return
-        ask = self.asking_rent(ending)
+            return np.zeros(0, dtype=np.int64)
+        ask = self.going_ask(ending)
         local = units.holder[ending] == LOCAL_TENANT
         tenant = units.tenant[ending]
         too_dear = np.zeros(ending.size, dtype=bool)
-        too_dear[local] = ask[local] > hh.rent_ceiling[tenant[local]]
+        too_dear[local] = ask[local] > self.local_budget(tenant[local])
         too_dear[~local] = ask[~local] > self.budget(tenant[~local])
         renew = ending[~too_dear]
         units.rent[renew] = ask[~too_dear]
         units.lease_end[renew] = model.day + self.lease_days
-        displaced = ending[too_dear & local]
-        gone = units.tenant[displaced]
-        hh.unit[gone] = -1
-        hh.displaced[gone] = True
-        model.towns.displaced_total += np.bincount(hh.town[gone], minlength=model.towns.n).astype(
-            np.float64
-        )
-        evicted = ending[too_dear & ~local]
-        mig.housing[units.tenant[evicted]] = NO_BED
-        mig.unit[units.tenant[evicted]] = -1
-        for rows in (displaced, evicted):
-            units.holder[rows] = VACANT
-            units.tenant[rows] = -1
+        movers = units.tenant[ending[too_dear & local]]
+        hh.unit[movers] = -1
+        evicted = units.tenant[ending[too_dear & ~local]]
+        mig.housing[evicted] = NO_BED
+        mig.unit[evicted] = -1
+        self.list_units(ending[too_dear])
+        return movers
 
     def pay_for_housing(self) -> None:
         """A day of income, living costs, rent and short-stay nights comes off each party's savings;
@@ -188,39 +261,74 @@ class Housing:
         mig.housing[cannot_pay] = NO_BED
 
     def short_stay_nightly(self, town: np.ndarray) -> np.ndarray:
-        """Price of a short-stay night per person, rent units."""
-        market = self.model.towns.market_rent[town]
-        return self.params.short_stay_price * market / DAYS_PER_MONTH
+        """Price of a short-stay night per person, rent units: its own market's index times the
+        first day's price."""
+        index = self.model.towns.short_stay_index[town]
+        return self.params.short_stay_price * index * self.trend_level() / DAYS_PER_MONTH
 
     def list_new_units(self) -> None:
         """Owners let a spare room or a second flat when rents run above their trend: new listings
         per day grow with the rise (the supply that answered the panic, F15-F17)."""
         model, rng = self.model, self.rng
         hh, towns = model.households, model.towns
-        trend = np.exp(self.trend_per_day * (model.day + 1))
-        rise = np.maximum(towns.market_rent / trend - 1.0, 0.0)
-        if not rise.any():
+        rise = np.maximum(towns.market_rent / self.trend_level() - 1.0, 0.0)
+        shortfall = np.maximum(self.usual_vacancy - self.vacancy_rate, 0.0) * self.listed
+        if not (rise.any() or shortfall.any()):
             return
         owners = np.nonzero(hh.view("tenure") == OWNER)[0]
         # owners come in town order (households are contiguous by town): one chance per town
-        town_chance = self.params.listing_response * rise / DAYS_PER_MONTH
         starts = [rows.start for rows in model.town_slices] + [hh.n]
         per_town = np.diff(np.searchsorted(owners, starts))
+        # owners answer a rent above its trend, and make up a shortfall of listings below the
+        # town's usual vacancy (the balance the pre-shock market kept)
+        restore = self.params.vacancy_restore_rate * shortfall / np.maximum(per_town, 1)
+        town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
         chance = np.repeat(town_chance, per_town)
         listing = owners[rng.random(owners.size) < chance]
         if listing.size:
-            self.add_units(listing)
+            self.add_units(listing, spare=True)
 
-    def let_vacant_units(self) -> tuple[np.ndarray, np.ndarray]:
-        """Seekers each bid on one random vacant listing of their town; a landlord lets to one of
-        the bidders who can pay the asking rent, unless he refuses Russians.
+    def cut_and_withdraw(self) -> None:
+        """Owners of listings left unlet now and then cut their ask by a drawn share (INET), never
+        below their reservation; a spare unit whose ask no longer reaches its owner's reservation
+        is taken back, and its owner is no longer a landlord."""
+        model, rng, p = self.model, self.rng, self.params
+        units, hh = model.units, model.households
+        vacant = np.nonzero(units.view("holder") == VACANT)[0]
+        if vacant.size == 0:
+            return
+        floor = self.reservation(vacant)  # at the first day's price level, as the asks
+        ask = units.asking_rent[vacant]
+        going = model.towns.going_rent[units.town[vacant]] * units.markup[vacant]
+        # an owner cuts an ask that stands above what such flats let for, down to no lower than
+        # that going ask or his reservation
+        cutting = (rng.random(vacant.size) < self.cut_per_day) & (ask > going)
+        if cutting.any() and p.ask_cut_median > 0:
+            cut = np.minimum(p.ask_cut_median * rng.lognormal(0.0, 0.6, size=vacant.size), 0.9)
+            lowest = np.minimum(np.maximum(going, floor), ask)
+            units.asking_rent[vacant] = np.where(
+                cutting, np.maximum(ask * (1.0 - cut), lowest), ask
+            )
+        discounted = units.asking_rent[vacant] * self.discount[units.town[vacant]]
+        unprofitable = units.spare[vacant] & (discounted < floor)
+        withdrawn = vacant[unprofitable & (rng.random(vacant.size) < p.withdrawal_rate)]
+        units.holder[withdrawn] = WITHDRAWN
+        hh.tenure[units.landlord[withdrawn]] = OWNER
 
-        Returns, per town and after today's letting, the seekers still without a lease who could
-        pay the cheapest listing left (or the market rent where none is left), and the listings
-        left vacant: the demand and supply that move the market rent. A seeker who cannot pay
-        even the cheapest listing does not bid rents up."""
+    def local_seekers(self, movers: np.ndarray) -> np.ndarray:
+        """Local households looking for a lease today: those who just gave theirs up, and the
+        displaced who look again today."""
+        hh = self.model.households
+        displaced = np.nonzero(hh.view("displaced"))[0]
+        looking = displaced[self.rng.random(displaced.size) < self.params.displaced_search_rate]
+        return np.union1d(movers, looking)
+
+    def let_vacant_units(self, movers: np.ndarray) -> None:
+        """Seekers, newcomers and locals, each bid on one listing of their town they can afford;
+        a listing with rivals is bid up and goes to one who can pay (a hostile landlord with a
+        grievance may refuse a Russian). Local movers left without a lease are displaced."""
         model = self.model
-        mig, units = model.migrants, model.units
+        mig, units, hh = model.migrants, model.units, model.households
         n = model.towns.n
         alive = mig.view("alive")
         looking = (
@@ -230,78 +338,133 @@ class Housing:
             & (mig.view("housing") != LEASE)
             & (model.day - mig.view("arrival_day") >= self.params.lease_search_delay)
         )
-        seekers = np.nonzero(looking)[0]
+        parties = np.nonzero(looking)[0]
+        locals_ = self.local_seekers(movers)
         vacant = np.nonzero(units.view("holder") == VACANT)[0]
-        if seekers.size and vacant.size:
-            self.bid_and_let(seekers, vacant)
-            seekers = seekers[mig.housing[seekers] != LEASE]
-            vacant = vacant[units.holder[vacant] == VACANT]
-        vacant_town = units.town[vacant].astype(np.int64)
-        vacant_left = np.bincount(vacant_town, minlength=n).astype(np.float64)
-        cheapest = model.towns.market_rent.copy()
-        if vacant.size:
-            lowest = np.full(n, np.inf)
-            np.minimum.at(lowest, vacant_town, self.asking_rent(vacant))
-            cheapest = np.where(np.isfinite(lowest), lowest, cheapest)
-        seeker_town = mig.town[seekers].astype(np.int64)
-        able = self.budget(seekers) >= cheapest[seeker_town]
-        return np.bincount(seeker_town[able], minlength=n).astype(np.float64), vacant_left
+        self.lets_today = np.zeros(n)
+        if vacant.size and (parties.size or locals_.size):
+            self.bid_and_let(parties, locals_, vacant)
+        # movers who found nothing double up with family: displaced
+        lost = movers[hh.unit[movers] < 0]
+        newly = lost[~hh.displaced[lost]]
+        hh.displaced[lost] = True
+        hh.displaced_day[newly] = model.day
+        model.towns.displaced_total += np.bincount(hh.town[newly], minlength=n).astype(np.float64)
 
-    def bid_and_let(self, seekers: np.ndarray, vacant: np.ndarray) -> None:
-        """One bid per seeker on a random listing of its town; each listing goes to one bidder."""
+    def bid_and_let(self, parties: np.ndarray, locals_: np.ndarray, vacant: np.ndarray) -> None:
+        """One bid per seeker on a random listing it can afford; each listing goes to one bidder at
+        its ask raised by `bid_up_per_rival` per extra bidder, up to the richest bidder's budget."""
         model, rng = self.model, self.rng
         mig, units, hh = model.migrants, model.units, model.households
         att = model.settings.attitudes
-        seeker_town = mig.town[seekers].astype(np.int64)
-        pick = pick_uniform_in_groups(
-            seeker_town, units.town[vacant].astype(np.int64), model.towns.n, rng
+        n = model.towns.n
+        # seekers: parties first, then local households (is_local tells them apart)
+        town = np.r_[mig.town[parties], hh.town[locals_]].astype(np.int64)
+        budget = np.r_[self.budget(parties), self.local_budget(locals_)]
+        is_local = np.r_[np.zeros(parties.size, bool), np.ones(locals_.size, bool)]
+        who = np.r_[parties, locals_]
+        ask_all = self.asking_rent(vacant)
+        pick = pick_affordable_in_groups(
+            town, budget, units.town[vacant].astype(np.int64), ask_all, n, rng
         )
-        has_pick = pick >= 0
-        bidders, unit_rows = seekers[has_pick], vacant[pick[has_pick]]
-        ask = self.asking_rent(unit_rows)
+        bidding = np.nonzero(pick >= 0)[0]
+        if bidding.size == 0:
+            return
+        unit_rows, ask = vacant[pick[bidding]], ask_all[pick[bidding]]
         landlord = units.landlord[unit_rows]
         refuses = (
-            hh.grievance[landlord]
+            ~is_local[bidding]
+            & hh.grievance[landlord]
             & (hh.attitude[landlord] < att.hostile_threshold)
-            & (rng.random(unit_rows.size) < self.params.refusal_rate)
+            & (rng.random(bidding.size) < self.params.refusal_rate)
         )
-        valid = (self.budget(bidders) >= ask) & ~refuses
-        bidders, unit_rows, ask = bidders[valid], unit_rows[valid], ask[valid]
-        if unit_rows.size == 0:
+        bidding, unit_rows, ask = bidding[~refuses], unit_rows[~refuses], ask[~refuses]
+        if bidding.size == 0:
             return
-        # one winner per unit: the first bidder in a random order
-        order = np.lexsort((rng.random(unit_rows.size), unit_rows))
-        first = np.r_[True, unit_rows[order][1:] != unit_rows[order][:-1]]
-        winners, won_units, rent = bidders[order][first], unit_rows[order][first], ask[order][first]
-        self.release(winners)
-        units.holder[won_units] = MIGRANT_TENANT
-        units.tenant[won_units] = winners
-        units.rent[won_units] = rent
-        units.lease_end[won_units] = model.day + self.lease_days
-        mig.housing[winners] = LEASE
-        mig.unit[winners] = won_units
+        # rivals per listing, and the runner-up's budget: bidding stops where only one bidder is
+        # left, so a listing fetches at most what the second richest rival can pay
+        order = np.lexsort((-budget[bidding], unit_rows))
+        bidding, unit_rows, ask = bidding[order], unit_rows[order], ask[order]
+        first = np.r_[True, unit_rows[1:] != unit_rows[:-1]]
+        group = np.cumsum(first) - 1
+        rivals = np.bincount(group)
+        starts = np.flatnonzero(first)
+        runner_up = np.where(
+            rivals > 1, budget[bidding[np.minimum(starts + 1, bidding.size - 1)]], ask[first]
+        )
+        bid_up = (1.0 + self.params.bid_up_per_rival) ** (rivals - 1)
+        price = np.maximum(np.minimum(ask[first] * bid_up, runner_up), ask[first])
+        cap = model.policy.rent_cap_level[units.town[unit_rows[first]]] * units.markup[
+            unit_rows[first]
+        ]
+        price = np.minimum(price, cap)
+        # the winner: one of the rivals who can pay the price, drawn at random
+        can_pay = budget[bidding] >= price[group] - 1e-12
+        draw = np.where(can_pay, rng.random(bidding.size), np.inf)
+        pick = np.lexsort((draw, group))
+        winner_pos = pick[np.r_[True, group[pick][1:] != group[pick][:-1]]]
+        won_units, rent = unit_rows[first], price
+        winners = bidding[winner_pos]
+        self.sign_leases(who[winners], is_local[winners], won_units, rent)
 
-    def update_market_rent(self, able_seekers: np.ndarray, vacant: np.ndarray) -> None:
-        """Market rent moves with excess demand: up when paying seekers outnumber listings, down
-        when listings go unlet, plus the background trend; a rent cap holds it down."""
-        towns = self.model.towns
-        # a balanced market keeps its frictional vacancies listed: vacancies above that level
-        # weigh against the seekers; vacancies below it tighten the market, but much less than
-        # a seeker left without a flat
-        surplus = vacant - self.natural_vacant
-        excess = able_seekers - np.where(
-            surplus > 0, surplus, self.params.vacancy_tightness * surplus
+    def sign_leases(
+        self, tenants: np.ndarray, local: np.ndarray, unit_rows: np.ndarray, rent: np.ndarray
+    ) -> None:
+        """Seekers move into the units they won, at the agreed rent, for a lease."""
+        model = self.model
+        mig, units, hh = model.migrants, model.units, model.households
+        parties, party_units = tenants[~local], unit_rows[~local]
+        self.release(parties)
+        units.holder[party_units] = MIGRANT_TENANT
+        units.tenant[party_units] = parties
+        mig.housing[parties] = LEASE
+        mig.unit[parties] = party_units
+        households, household_units = tenants[local], unit_rows[local]
+        units.holder[household_units] = LOCAL_TENANT
+        units.tenant[household_units] = households
+        hh.unit[households] = household_units
+        hh.displaced[households] = False
+        units.rent[unit_rows] = rent
+        units.lease_end[unit_rows] = model.day + self.lease_days
+        town = units.town[unit_rows].astype(np.int64)
+        n = model.towns.n
+        slot = model.day % self.let_count.shape[0]
+        quality_rent = rent / units.markup[unit_rows]
+        self.let_count[slot] = np.bincount(town, minlength=n)
+        self.let_quality_rent[slot] = np.bincount(town, weights=quality_rent, minlength=n)
+        self.let_going_rent[slot] = np.bincount(
+            town, weights=quality_rent / (self.discount[town] * self.trend_level()), minlength=n
         )
-        total = able_seekers + self.natural_vacant + np.maximum(surplus, 0.0)
-        pressure = np.divide(excess, total, out=np.zeros_like(total), where=total > 0)
-        pressure = np.clip(pressure, -1.0, 1.0)
-        change = (
-            self.trend_per_day
-            + self.params.rent_response_up * np.maximum(pressure, 0.0)
-            - self.params.rent_response_down * np.maximum(-pressure, 0.0)
+        self.lets_today = self.let_count[slot].copy()
+
+    def update_market_rent(self) -> None:
+        """The rent index: the mean, per unit of quality, of what listings ask now and of the
+        rents of the last days' lets; listers' going rent: the recent lets before the discount.
+        Where the market is silent both follow the background trend."""
+        model = self.model
+        towns, units = model.towns, model.units
+        n = towns.n
+        if not self.lets_today.any():
+            slot = model.day % self.let_count.shape[0]
+            self.let_count[slot] = 0.0
+            self.let_quality_rent[slot] = 0.0
+            self.let_going_rent[slot] = 0.0
+        trend = np.exp(self.trend_per_day)
+        lets = self.let_count.sum(axis=0)
+        going = self.let_going_rent.sum(axis=0)
+        # the going rent is kept at the first day's price level; the index is today's
+        towns.going_rent = np.where(lets > 0, going / np.maximum(lets, 1.0), towns.going_rent)
+        vacant = np.nonzero(units.view("holder") == VACANT)[0]
+        vacant_town = units.town[vacant].astype(np.int64)
+        asks = np.bincount(
+            vacant_town, weights=self.asking_rent(vacant) / units.markup[vacant], minlength=n
         )
-        towns.market_rent *= np.exp(change)
-        np.minimum(towns.market_rent, self.model.policy.rent_cap_level, out=towns.market_rent)
+        count = lets + np.bincount(vacant_town, minlength=n)
+        total = asks + self.let_quality_rent.sum(axis=0)
+        towns.market_rent = np.where(
+            count > 0, total / np.maximum(count, 1.0), towns.market_rent * trend
+        )
+        np.minimum(towns.market_rent, model.policy.rent_cap_level, out=towns.market_rent)
 
     def end_hosting(self) -> None:
         """Guests leave after the longest free stay, or at once if the host has turned hostile."""
@@ -400,13 +563,15 @@ class Housing:
         towns, units, mig = model.towns, model.units, model.migrants
         n = towns.n
         unit_town = units.view("town").astype(np.int64)
-        vacant = units.view("holder") == VACANT
-        n_units = np.bincount(unit_town, minlength=n).astype(np.float64)
+        holder = units.view("holder")
+        vacant = holder == VACANT
+        on_market = holder != WITHDRAWN
+        n_units = np.bincount(unit_town[on_market], minlength=n).astype(np.float64)
         n_vacant = np.bincount(unit_town[vacant], minlength=n).astype(np.float64)
         vacant_rows = np.nonzero(vacant)[0]
         ask_sum = np.bincount(unit_town[vacant], weights=self.asking_rent(vacant_rows), minlength=n)
         mean_markup = np.bincount(
-            unit_town, weights=units.view("markup"), minlength=n
+            unit_town[on_market], weights=units.view("markup")[on_market], minlength=n
         ) / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
@@ -417,6 +582,7 @@ class Housing:
             in_town & (mig.view("housing") != LEASE) & (mig.view("intention") != MOVE_ON)
         )[0]
         free_beds = np.maximum(towns.short_stay_beds - self.occupancy(SHORT_STAY), 0)
+        self.update_short_stay_prices(use_of(towns.short_stay_beds, free_beds))
         free_shelter = np.maximum(
             towns.shelter_beds + model.policy.shelter_extra - self.occupancy(SHELTER), 0
         )
@@ -430,10 +596,22 @@ class Housing:
                 mig.town[unbedded], weights=mig.size[unbedded], minlength=n
             ),
             "vacancy_rate": n_vacant / np.maximum(n_units, 1),
+            "rental_stock": n_units,
             "mean_asking_rent": mean_ask * towns.rent0_local,
             "short_stay_use": use_of(towns.short_stay_beds, free_beds),
+            "short_stay_price_index": towns.short_stay_index.copy(),
             "shelter_use": use_of(towns.shelter_beds + model.policy.shelter_extra, free_shelter),
         }
+
+
+    def update_short_stay_prices(self, use: np.ndarray) -> None:
+        """Nightly prices are their own market: they climb while beds are fuller than usual and
+        fall, down to a floor, while they stand empty."""
+        p, towns = self.params, self.model.towns
+        has_beds = towns.short_stay_beds > 0
+        change = np.where(has_beds, p.short_stay_response * (use - p.short_stay_usual_use), 0.0)
+        towns.short_stay_index *= np.exp(change)
+        np.maximum(towns.short_stay_index, p.short_stay_floor, out=towns.short_stay_index)
 
 
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:

@@ -108,6 +108,8 @@ def _build_towns(model: ExodusModel) -> TownState:
         population=population,
         rent0_local=col([t.rent_1room for t in specs]),
         market_rent=np.ones(n),
+        going_rent=np.ones(n),
+        short_stay_index=np.ones(n),
         short_stay_beds=col([t.short_stay_beds_per_1000 * t.population / 1000 for t in specs])
         * scale,
         shelter_beds=col([t.shelter_beds for t in specs]) * scale,

@@ -124,12 +124,15 @@ def build_units(model: ExodusModel) -> Units:
 
 
 def set_rent_ceilings(model: ExodusModel, hh: Households, units: Units) -> None:
-    """The most a local tenant will pay at renewal: the burden threshold share of income, or, for
-    a household already paying more, its current rent plus the rise it can absorb."""
+    """The most a local tenant will pay for a lease (at the first day's price level): the burden
+    threshold share of income, or, for a household already paying more, its current rent plus the
+    rise above the trend it can absorb, drawn household by household."""
     tenants = np.nonzero(hh.view("unit") >= 0)[0]
     housing = model.settings.housing
     current = units.rent[hh.unit[tenants]]
+    # each household absorbs its own rise: exponential around the scenario's mean tolerance
+    tolerance = model.streams["population"].exponential(housing.rent_rise_tolerance, tenants.size)
     hh.rent_ceiling[tenants] = np.maximum(
         housing.rent_burden_threshold * hh.income[tenants],
-        current * (1.0 + housing.rent_rise_tolerance),
+        current * (1.0 + tolerance),
     )

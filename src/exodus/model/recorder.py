@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
-from exodus.model.state import MOBILISED, RELOCANT
+from exodus.model.state import MOBILISED, RELOCANT, RENTER, STUDENT
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
@@ -64,6 +64,7 @@ class Recorder:
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
         t = hh.view("town")
+        renter = np.isin(hh.view("tenure"), (RENTER, STUDENT))
         attitude_mean = np.bincount(t, weights=hh.view("attitude"), minlength=n) / np.bincount(
             t, minlength=n
         )
@@ -80,7 +81,12 @@ class Recorder:
             "rent_index": towns.market_rent / self._first_rent,
             "mean_asking_rent": housing["mean_asking_rent"],
             "vacancy_rate": housing["vacancy_rate"],
-            "displaced_locals": towns.displaced_total * self._households_people,
+            "rental_stock": housing["rental_stock"] * w,
+            "short_stay_price_index": housing["short_stay_price_index"],
+            "local_renters": np.bincount(t[renter], minlength=n) * self._households_people,
+            "displaced_locals": np.bincount(t[hh.view("displaced")], minlength=n)
+            * self._households_people,
+            "displaced_total": towns.displaced_total * self._households_people,
             "unemployment_rate": jobs["unemployment_rate"],
             "food_price_index": towns.food_index.copy(),
             "alcohol_price_index": towns.alcohol_index.copy(),

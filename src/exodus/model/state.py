@@ -24,8 +24,8 @@ STAY, MOVE_ON, RETURN = 0, 1, 2
 # Host household tenure
 OWNER, LANDLORD, RENTER, STUDENT = 0, 1, 2, 3
 TENURE_NAMES = ("owner-occupier", "landlord", "renter", "student renter")
-# Who holds a rental unit
-VACANT, LOCAL_TENANT, MIGRANT_TENANT = 0, 1, 2
+# Who holds a rental unit (a withdrawn unit is back in its owner's own use, off the market)
+VACANT, LOCAL_TENANT, MIGRANT_TENANT, WITHDRAWN = 0, 1, 2, 3
 
 
 class Columns:
@@ -113,8 +113,11 @@ class Households(Columns):
         "hosting": (np.int64, -1),  # migrant party hosted for free
         "hosted_days": (np.int32, 0),  # days spent hosting a guest so far
         "unit": (np.int64, -1),  # unit rented (renters and students)
-        "rent_ceiling": (np.float64, np.inf),  # most it will pay at renewal, rent units
-        "displaced": (bool, False),
+        # most it will pay for a lease, rent units at the first day's price level: it grows with
+        # the background rent trend, which households expect
+        "rent_ceiling": (np.float64, np.inf),
+        "displaced": (bool, False),  # a renter household without a home of its own (doubled up)
+        "displaced_day": (np.int32, -1),  # day it last lost its home (-1: never)
     }
 
 
@@ -124,11 +127,13 @@ class Units(Columns):
     _spec: ClassVar[dict[str, tuple[type, object]]] = {
         "town": (np.int16, 0),
         "landlord": (np.int64, -1),
-        "markup": (np.float64, 1.0),  # asking rent / town market rent
+        "markup": (np.float64, 1.0),  # quality: asking rent / town going rent
         "holder": (np.int8, VACANT),
         "tenant": (np.int64, -1),
         "rent": (np.float64, 0.0),  # rent units per month on the current lease
         "lease_end": (np.int32, 0),
+        "asking_rent": (np.float64, 0.0),  # rent units per month, set when listed, then cut
+        "spare": (bool, False),  # a spare room or second flat listed because rents rose
     }
 
 
@@ -141,7 +146,9 @@ class TownState:
     border: np.ndarray
     population: np.ndarray  # persons
     rent0_local: np.ndarray  # local currency per rent unit
-    market_rent: np.ndarray  # rent units
+    market_rent: np.ndarray  # rent index level: what a renter pays now per unit of quality
+    going_rent: np.ndarray  # listers' reference: recent lets per unit of quality, before discount
+    short_stay_index: np.ndarray  # nightly short-stay price relative to the first day's
     short_stay_beds: np.ndarray  # persons (scaled to agents)
     shelter_beds: np.ndarray  # persons (scaled)
     background_stress: np.ndarray
@@ -153,7 +160,7 @@ class TownState:
     seekers: np.ndarray  # parties looking for a bed or a lease, yesterday
     arrivals: np.ndarray  # persons today (agents, scaled later)
     departures: np.ndarray
-    displaced_total: np.ndarray  # households displaced so far (agents)
+    displaced_total: np.ndarray  # times a household lost its home so far (agents)
     peak_rent: np.ndarray
     pickets: np.ndarray
     aid: np.ndarray
