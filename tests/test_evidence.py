@@ -74,7 +74,7 @@ def test_walk_reaches_nested_blocks_towns_routes_and_policies() -> None:
         "routes.<i>.days",
         "flows.relocant.integration_effort",
         "flows.mobilised.transit_share",
-        "housing.rent_response_up",
+        "housing.bid_up_per_rival",
         "attitudes.influence_lambda",
         "collective.picket_threshold",
         "policies.rent_cap.max_increase",

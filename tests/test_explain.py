@@ -45,11 +45,11 @@ def test_listing_shows_every_parameter(in_root, capsys) -> None:
     assert "towns.<name>.population = Uralsk " in out
 
 
-def test_rent_response_up_shows_value_bounds_unit_and_evidence(in_root, capsys) -> None:
-    status, out, _ = run(capsys, "housing.rent_response_up")
+def test_bid_up_per_rival_shows_value_bounds_unit_and_evidence(in_root, capsys) -> None:
+    status, out, _ = run(capsys, "housing.bid_up_per_rival")
     assert status == 0
-    leaf = next(p for p in parameters() if p.path == "housing.rent_response_up")
-    value = baseline().housing.rent_response_up
+    leaf = next(p for p in parameters() if p.path == "housing.bid_up_per_rival")
+    value = baseline().housing.bid_up_per_rival
     assert f"value     {explain.fmt(value)}" in out
     assert "bounds    [0, 0.5]" in out
     assert f"unit      {leaf.unit}" in out
@@ -98,8 +98,8 @@ def test_published_model_is_named(in_root, capsys) -> None:
 @pytest.mark.parametrize(
     ("query", "suggestion"),
     [
-        ("housing.rent_respons_up", "housing.rent_response_up"),
-        ("rent_response_up", "housing.rent_response_up"),
+        ("housing.bid_up_per_rivl", "housing.bid_up_per_rival"),
+        ("bid_up_per_rival", "housing.bid_up_per_rival"),
         ("towns.Uralk.population", "towns.Uralsk.population"),
     ],
 )
@@ -114,12 +114,12 @@ def test_unknown_parameter_exits_2_with_a_suggestion(in_root, capsys, query, sug
 
 def test_scenario_option_takes_values_from_that_file(tmp_path, capsys) -> None:
     data = yaml.safe_load(BASELINE.read_text("utf-8"))
-    data.setdefault("housing", {})["rent_response_up"] = 0.123
+    data.setdefault("housing", {})["bid_up_per_rival"] = 0.123
     data["policies"] = [{"kind": "rent_cap", "start": "2022-10-01", "max_increase": 0.2}]
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(data), "utf-8")
-    _, out, _ = run(capsys, "housing.rent_response_up", "--scenario", str(path))
-    leaf = next(p for p in parameters() if p.path == "housing.rent_response_up")
+    _, out, _ = run(capsys, "housing.bid_up_per_rival", "--scenario", str(path))
+    leaf = next(p for p in parameters() if p.path == "housing.bid_up_per_rival")
     assert "value     0.123" in out
     assert f"default   {explain.fmt(explain.default_of(leaf))}" in out
     _, out, _ = run(capsys, "--scenario", str(path))
@@ -128,7 +128,7 @@ def test_scenario_option_takes_values_from_that_file(tmp_path, capsys) -> None:
 
 def test_without_a_scenario_values_are_schema_defaults(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
-    status, out, _ = run(capsys, "housing.rent_response_up")
+    status, out, _ = run(capsys, "housing.bid_up_per_rival")
     assert status == 0
     assert "schema default; no scenario" in out
     _, out, _ = run(capsys)
@@ -143,22 +143,22 @@ def test_missing_scenario_file_exits_2(tmp_path, capsys) -> None:
 
 def test_invalid_scenario_is_reported_without_traceback(tmp_path, capsys) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("towns: {X: {country: KZ}}\nhousing: {rent_response_up: 9}\n", "utf-8")
+    path.write_text("towns: {X: {country: KZ}}\nhousing: {bid_up_per_rival: 9}\n", "utf-8")
     status, _, err = run(capsys, "--scenario", str(path))
     assert status == 2
-    assert "rent_response_up" in err
+    assert "bid_up_per_rival" in err
     assert "Traceback" not in err
 
 
 def test_falls_back_to_plain_yaml_without_the_loader(in_root, monkeypatch, capsys) -> None:
     monkeypatch.setitem(sys.modules, "exodus.scenario.loader", None)  # import now fails
-    status, out, _ = run(capsys, "housing.rent_response_up")
+    status, out, _ = run(capsys, "housing.bid_up_per_rival")
     assert status == 0
     assert "scenarios/baseline_2022.yaml" in out
 
 
 def test_param_with_markdown_is_a_usage_error(in_root, capsys) -> None:
-    status, _, err = run(capsys, "housing.rent_response_up", "--markdown")
+    status, _, err = run(capsys, "housing.bid_up_per_rival", "--markdown")
     assert status == 2
     assert "not both" in err
 

@@ -54,10 +54,10 @@ def test_table_has_one_row_per_parameter_with_the_effective_default():
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert len(rows) == len(parameters()) > 100
     by_path = {row.split("`")[1]: row for row in rows}
-    rent_response = Housing().rent_response_up
-    assert by_path["housing.rent_response_up"].startswith(
-        f"| `housing.rent_response_up` | {rent_response:g} | [0, 0.5] | log-rent per day at full "
-        "excess demand |"
+    bid_up = Housing().bid_up_per_rival
+    assert by_path["housing.bid_up_per_rival"].startswith(
+        f"| `housing.bid_up_per_rival` | {bid_up:g} | [0, 0.5] | share of the ask per extra "
+        "bidder |"
     )
     # a wave's default is what `Flows()` puts in that wave, not the bare `Wave` default (0)
     transit = Flows().mobilised.transit_share

@@ -69,7 +69,7 @@ def test_scenarios_change_what_they_say():
     assert list(load("kyrgyzstan_only").enabled_towns()) == ["Bishkek"]
     classroom = load("classroom")
     assert (classroom.scale, classroom.start, classroom.end) == (
-        0.005,
+        0.02,
         dt.date(2022, 9, 1),
         dt.date(2022, 11, 30),
     )

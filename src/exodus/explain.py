@@ -599,7 +599,7 @@ def add_parser(subparsers: Any) -> None:
         "param",
         nargs="?",
         metavar="PARAM",
-        help="dotted path, e.g. housing.rent_response_up or towns.Uralsk.population",
+        help="dotted path, e.g. housing.bid_up_per_rival or towns.Uralsk.population",
     )
     parser.add_argument(
         "--scenario",

@@ -27,7 +27,7 @@ def toy_rows(scenario, seed: int) -> list[dict]:
     seed noise, as a stochastic model has."""
     noise = np.random.default_rng(seed).normal(1.0, 0.01)
     share = scenario.flows.mobilised.transit_share
-    response = scenario.housing.rent_response_up
+    response = scenario.housing.bid_up_per_rival
     rows = []
     for d, date in enumerate(DAYS):
         for town, spec in scenario.enabled_towns().items():
@@ -78,7 +78,7 @@ def _target(name, role, metric, place, observed, end="2022-09-27", aggregate="su
 BASE = load_scenario(SCENARIOS / "baseline_2022.yaml")
 TRUE_SCENARIO = BASE.model_copy(deep=True)
 TRUE_SCENARIO.flows.mobilised.transit_share = TRUE_SHARE
-TRUE_SCENARIO.housing.rent_response_up = TRUE_RESPONSE
+TRUE_SCENARIO.housing.bid_up_per_rival = TRUE_RESPONSE
 TRUTH = toy_rows(TRUE_SCENARIO, seed=0)
 
 
@@ -105,7 +105,7 @@ def spec(**changes) -> CalibrationSpec:
         rounds=2,
         parameters={
             "flows.mobilised.transit_share": {"prior": "uniform", "low": 0.3, "high": 0.95},
-            "housing.rent_response_up": {"prior": "loguniform", "low": 0.005, "high": 0.2},
+            "housing.bid_up_per_rival": {"prior": "loguniform", "low": 0.005, "high": 0.2},
         },
     )
     return CalibrationSpec.model_validate({**fields, **changes})
@@ -115,7 +115,7 @@ def test_abc_finds_the_parameters_that_made_the_data():
     result = fit(spec(), BASE, CAL, ToyExecutor())
     values = fitted_values(Box.of(spec(), BASE), result.posterior())
     assert values["flows.mobilised.transit_share"] == pytest.approx(TRUE_SHARE, abs=0.03)
-    assert values["housing.rent_response_up"] == pytest.approx(TRUE_RESPONSE, rel=0.15)
+    assert values["housing.bid_up_per_rival"] == pytest.approx(TRUE_RESPONSE, rel=0.15)
     epsilons = [r.epsilon for r in result.rounds]
     assert epsilons == sorted(epsilons, reverse=True) and epsilons[-1] < epsilons[0] / 2
     weights = [p.weight for p in result.posterior()]
@@ -126,7 +126,7 @@ def test_sequential_rounds_stay_inside_the_prior():
     result = fit(spec(), BASE, CAL, ToyExecutor())
     for p in result.particles:
         assert 0.3 <= p.values["flows.mobilised.transit_share"] <= 0.95
-        assert 0.005 <= p.values["housing.rent_response_up"] <= 0.2
+        assert 0.005 <= p.values["housing.bid_up_per_rival"] <= 0.2
 
 
 def test_same_seed_same_fit_and_another_seed_another():
@@ -187,7 +187,7 @@ def test_validation_figures_never_change_the_fit(tmp_path):
         "seed: 7\nscale: 0.01\nend: 2022-10-10\nparticles: 60\naccept: 0.2\nrounds: 1\n"
         "replicates: 2\nparameters:\n"
         "  flows.mobilised.transit_share: {prior: uniform, low: 0.3, high: 0.95}\n"
-        "  housing.rent_response_up: {prior: loguniform, low: 0.005, high: 0.2}\n",
+        "  housing.bid_up_per_rival: {prior: loguniform, low: 0.005, high: 0.2}\n",
         encoding="utf-8",
     )
     summaries, particles = [], []

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from exodus.model.model import ExodusModel
-from exodus.model.state import HOSTED, LEASE, LOCAL_TENANT, VACANT
+from exodus.model.state import HOSTED, LEASE, LOCAL_TENANT, MIGRANT_TENANT, VACANT, WITHDRAWN
 from exodus.runner import run_scenario
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE, column, run_model
@@ -18,20 +18,85 @@ def short():
     return load_scenario(BASELINE, ["scale=0.003", "end=2022-10-20"])
 
 
-def test_market_rent_rises_with_excess_demand_and_falls_with_surplus(short):
+def test_rivals_bid_a_listing_up_but_never_past_the_runner_up(short):
     model = ExodusModel(short)
-    housing, towns = model.housing, model.towns
-    natural = housing.natural_vacant.copy()
-    start = towns.market_rent.copy()
-    housing.update_market_rent(able_seekers=natural * 3 + 5, vacant=natural)
-    assert (towns.market_rent > start).all()
-    towns.market_rent[:] = 1.0
-    housing.update_market_rent(able_seekers=np.zeros(towns.n), vacant=natural)
-    trend_only = np.exp(housing.trend_per_day)
-    assert towns.market_rent == pytest.approx(trend_only)  # a balanced market follows the trend
-    towns.market_rent[:] = 1.0
-    housing.update_market_rent(able_seekers=np.zeros(towns.n), vacant=natural * 3 + 5)
-    assert (towns.market_rent < trend_only).all()
+    housing, units, mig = model.housing, model.units, model.migrants
+    listing = np.nonzero(units.view("holder") == VACANT)[0][:1]
+    town = int(units.town[listing[0]])
+    ask = float(housing.asking_rent(listing)[0])
+    bidders = model.flows.spawn(np.full(3, town), 1, day=0)
+    mig.savings[bidders] = 0.0
+    share = short.housing.migrant_rent_share
+
+    def auction(budgets: list[float]) -> float:
+        units.holder[listing] = VACANT
+        mig.housing[bidders] = 0
+        mig.income[bidders] = np.asarray(budgets) / share
+        housing.bid_and_let(bidders, np.zeros(0, dtype=np.int64), listing)
+        assert units.holder[listing[0]] == MIGRANT_TENANT
+        return float(units.rent[listing[0]])
+
+    rival_rate = 1 + short.housing.bid_up_per_rival
+    # three rich rivals: two rounds of bidding up
+    assert auction([100 * ask, 100 * ask, 100 * ask]) == pytest.approx(ask * rival_rate**2)
+    # the runner-up can pay little more than the ask: the bidding stops there
+    assert auction([100 * ask, 1.01 * ask, 1.0 * ask]) == pytest.approx(1.01 * ask)
+    # a lone bidder pays the ask
+    assert auction([100 * ask, 0.5 * ask, 0.5 * ask]) == pytest.approx(ask)
+
+
+def test_a_vacancy_glut_discounts_asks_down_to_the_floor(short):
+    model = ExodusModel(short)
+    housing, units = model.housing, model.units
+    assert housing.vacancy_discount() == pytest.approx(np.ones(model.towns.n))
+    holder = units.view("holder")
+    holder[holder == LOCAL_TENANT] = VACANT
+    discount = housing.vacancy_discount()
+    assert discount == pytest.approx(np.full(model.towns.n, short.housing.vacancy_discount_floor))
+
+
+def test_unlet_asks_above_the_going_rent_are_cut_and_spare_units_withdrawn(short):
+    model = ExodusModel(short)
+    housing, units, hh = model.housing, model.units, model.households
+    vacant = np.nonzero(units.view("holder") == VACANT)[0]
+    units.asking_rent[vacant] = 3.0 * units.markup[vacant]  # stale panic asks
+    housing.cut_per_day = 1.0
+    housing.cut_and_withdraw()
+    cut = units.asking_rent[vacant] / units.markup[vacant]
+    assert (cut < 3.0).all() and (cut >= 1.0 - 1e-12).all()  # never below the going rent (1.0)
+    spare = housing.add_units(np.nonzero(hh.view("tenure") == 0)[0][:5], spare=True)
+    rows = np.arange(spare.start, spare.stop)
+    housing.discount[:] = 0.6  # a glut: the discounted ask no longer reaches the reservation
+    housing.params = housing.params.model_copy(update={"withdrawal_rate": 1.0})
+    housing.cut_and_withdraw()
+    assert (units.holder[rows] == WITHDRAWN).all()
+    assert (hh.tenure[units.landlord[rows]] == 0).all()  # back to owner-occupiers
+
+
+def test_a_departing_tenant_frees_its_unit_the_same_day(short):
+    model = run_model(short, days=25)
+    mig, units = model.migrants, model.units
+    tenants = np.nonzero(mig.view("alive") & (mig.view("housing") == LEASE))[0][:10]
+    unit_rows = mig.unit[tenants].copy()
+    model.flows.depart_abroad(tenants)
+    assert (units.holder[unit_rows] == VACANT).all()
+    assert (units.tenant[unit_rows] == -1).all()
+
+
+def test_displaced_households_rent_again_when_they_can_afford_a_listing(short):
+    model = ExodusModel(short)
+    housing, units, hh = model.housing, model.units, model.households
+    tenants = np.nonzero(hh.view("unit") >= 0)[0][:3]
+    freed = hh.unit[tenants].copy()
+    housing.list_units(freed)
+    hh.unit[tenants] = -1
+    hh.displaced[tenants] = True
+    hh.rent_ceiling[tenants] = 100.0
+    housing.params = housing.params.model_copy(update={"displaced_search_rate": 1.0})
+    for _ in range(5):  # rivals for the same listing try again the next day
+        housing.let_vacant_units(np.zeros(0, dtype=np.int64))
+    assert not hh.displaced[tenants].any()
+    assert (hh.unit[tenants] >= 0).all()
 
 
 def test_renters_priced_out_at_renewal_are_displaced_and_their_unit_listed(short):

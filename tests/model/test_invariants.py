@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exodus.model.model import ExodusModel
-from exodus.model.state import HOSTED, LEASE, LOCAL_TENANT, MIGRANT_TENANT, SHELTER, SHORT_STAY
+from exodus.model.state import (
+    HOSTED,
+    LEASE,
+    LOCAL_TENANT,
+    MIGRANT_TENANT,
+    SHELTER,
+    SHORT_STAY,
+    WITHDRAWN,
+)
 from exodus.scenario.schema import Scenario
 from tests.model.conftest import BASELINE
 
@@ -54,7 +62,7 @@ def scenarios(draw) -> Scenario:
         if p.get("towns") and set(p["towns"]) & off:
             p.pop("towns")  # a policy may not name a disabled town
     raw["flows"]["mobilised_scale"] = draw(st.sampled_from([0.0, 1.0, 2.5]))
-    raw.setdefault("housing", {})["rent_response_up"] = draw(st.sampled_from([0.0, 0.03, 0.2]))
+    raw.setdefault("housing", {})["bid_up_per_rival"] = draw(st.sampled_from([0.0, 0.03, 0.2]))
     raw["housing"]["hosting_offer_rate"] = draw(st.sampled_from([0.0, 0.02, 0.5]))
     return Scenario.model_validate(raw)
 
@@ -80,6 +88,11 @@ def check_agents(model: ExodusModel, people_at_start: float, net_in: float) -> N
     assert (hh.unit[units.tenant[local_units]] == local_units).all()
     renting = np.nonzero(hh.view("unit") >= 0)[0]
     assert np.unique(hh.unit[renting]).size == renting.size
+    assert (units.holder[hh.unit[renting]] == LOCAL_TENANT).all()
+    # a withdrawn unit is nobody's home; a displaced household has none of its own
+    assert (units.view("tenant")[holders == WITHDRAWN] == -1).all()
+    assert (hh.view("unit")[hh.view("displaced")] == -1).all()
+    assert (units.view("asking_rent")[holders == 0] > 0).all()
     # one guest per host, and the guest knows its host
     guests = np.nonzero(alive & (housing == HOSTED))[0]
     assert np.unique(mig.host[guests]).size == guests.size

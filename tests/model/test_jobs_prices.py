@@ -9,7 +9,7 @@ from exodus.runner import run_scenario
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE, column
 
-SHORT = ["scale=0.005", "end=2022-11-15"]
+SHORT = ["scale=0.02", "end=2022-11-15"]
 
 
 @pytest.fixture(scope="module")

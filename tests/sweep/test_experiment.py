@@ -20,7 +20,7 @@ from exodus.sweep.experiment import (
 from tests.sweep.conftest import ROOT, write_experiment
 
 RANGES = {
-    "housing.rent_response_up": {"low": 0.01, "high": 0.1},
+    "housing.bid_up_per_rival": {"low": 0.01, "high": 0.1},
     "attitudes.compassion_mean": {"low": 0.2, "high": 0.8},
     "flows.mobilised_scale": {"low": 0.5, "high": 1.5},
 }
@@ -34,12 +34,12 @@ def test_enumerated_and_stepped_values_make_a_grid_in_file_order() -> None:
     exp = experiment(
         parameters={
             "flows.mobilised_scale": {"values": [0.5, 1.0]},
-            "housing.rent_response_up": {"first": 0.01, "step": 0.02, "last": 0.07},
+            "housing.bid_up_per_rival": {"first": 0.01, "step": 0.02, "last": 0.07},
         }
     )
     points = design_points(exp)
     assert len(points) == 2 * 4
-    assert [p["housing.rent_response_up"] for p in points[:4]] == [0.01, 0.03, 0.05, 0.07]
+    assert [p["housing.bid_up_per_rival"] for p in points[:4]] == [0.01, 0.03, 0.05, 0.07]
     assert points[0]["flows.mobilised_scale"] == 0.5 and points[4]["flows.mobilised_scale"] == 1.0
 
 

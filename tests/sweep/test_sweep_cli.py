@@ -82,8 +82,8 @@ def test_resume_refuses_a_directory_of_another_experiment(
         ),
         (
             'name: x\nscenarios: ["{classroom}"]\nseed: 1\n'
-            "parameters: {{housing.rent_response_up: {{values: [0.1, 9]}}}}\n",
-            "housing.rent_response_up: Input should be less than or equal to 0.5",
+            "parameters: {{housing.bid_up_per_rival: {{values: [0.1, 9]}}}}\n",
+            "housing.bid_up_per_rival: Input should be less than or equal to 0.5",
         ),
         ('name: x\nscenarios: ["{classroom}"]\nseed: 1\nset: [scale=7]\n', "scale"),
     ],

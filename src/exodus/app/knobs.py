@@ -102,12 +102,12 @@ KNOBS: tuple[Knob, ...] = (
         "attitudes.negativity_bias",
     ),
     Knob(
-        "rent_response",
-        "Rent response",
+        "bid_up",
+        "Bidding war: rise per rival bidder",
         Housing,
-        "rent_response_up",
+        "bid_up_per_rival",
         0.005,
-        "housing.rent_response_up",
+        "housing.bid_up_per_rival",
     ),
     Knob(
         "second_wave", "Second-wave size", Flows, "mobilised_scale", 0.05, "flows.mobilised_scale"

@@ -309,7 +309,8 @@ class Housing:
             units.asking_rent[vacant] = np.where(
                 cutting, np.maximum(ask * (1.0 - cut), lowest), ask
             )
-        discounted = units.asking_rent[vacant] * self.discount[units.town[vacant]]
+        town = units.town[vacant].astype(np.int64)
+        discounted = units.asking_rent[vacant] * self.discount[town]
         unprofitable = units.spare[vacant] & (discounted < floor)
         withdrawn = vacant[unprofitable & (rng.random(vacant.size) < p.withdrawal_rate)]
         units.holder[withdrawn] = WITHDRAWN
@@ -348,7 +349,8 @@ class Housing:
         lost = movers[hh.unit[movers] < 0]
         newly = lost[~hh.displaced[lost]]
         hh.displaced[lost] = True
-        hh.displaced_day[newly] = model.day
+        first_time = newly[hh.displaced_day[newly] < 0]
+        hh.displaced_day[first_time] = model.day
         model.towns.displaced_total += np.bincount(hh.town[newly], minlength=n).astype(np.float64)
 
     def bid_and_let(self, parties: np.ndarray, locals_: np.ndarray, vacant: np.ndarray) -> None:

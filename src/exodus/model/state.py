@@ -117,7 +117,7 @@ class Households(Columns):
         # the background rent trend, which households expect
         "rent_ceiling": (np.float64, np.inf),
         "displaced": (bool, False),  # a renter household without a home of its own (doubled up)
-        "displaced_day": (np.int32, -1),  # day it last lost its home (-1: never)
+        "displaced_day": (np.int32, -1),  # day it first lost its home (-1: never)
     }
 
 

@@ -514,12 +514,12 @@ class Housing(Strict):
         "stays), relative to its rent at the background trend.",
     )
     vacancy_restore_rate: float = param(
-        0.033,
+        0.1,
         ge=0.0,
         le=1.0,
         unit="per day",
         evidence="assumed: owners make up a shortfall of listings below the usual vacancy within "
-        "about a month, as the pre-shock market kept its vacancy while the first wave arrived",
+        "about ten days, as the pre-shock market kept its vacancy while the first wave arrived",
         description="Share of a town's shortfall of vacant listings, below its usual vacancy, "
         "that owners list each day.",
     )

@@ -1,0 +1,94 @@
+"""The rental market goes both ways (issue 10): over five seeds at the default scale, rents fall
+back after the peak where the arrivals leave, displaced renters find homes again, and without the
+mobilisation rents follow their background trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from exodus.scenario.loader import load_scenario
+from tests.model.conftest import BASELINE, run_model
+
+SEEDS = (1, 2, 3, 4, 5)
+NO_MOBILISATION = BASELINE.parent / "no_mobilisation.yaml"
+
+
+def by_town(rows: list[dict], name: str) -> dict[str, np.ndarray]:
+    series: dict[str, list[float]] = {}
+    for r in rows:
+        series.setdefault(r["town"], []).append(r[name])
+    return {town: np.asarray(v) for town, v in series.items()}
+
+
+@pytest.fixture(scope="module")
+def baseline_models():
+    scenario = load_scenario(BASELINE)
+    return [run_model(scenario, seed=seed) for seed in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def no_mobilisation_rows():
+    scenario = load_scenario(NO_MOBILISATION)
+    return [run_model(scenario, seed=seed).recorder.timeseries for seed in SEEDS]
+
+
+@pytest.mark.slow
+def test_rents_fall_back_where_the_arrivals_leave(baseline_models):
+    for model in baseline_models:
+        rows = model.recorder.timeseries
+        rent, present = by_town(rows, "rent_index"), by_town(rows, "migrants_present")
+        migrant_fall = {t: 1 - present[t][-1] / present[t].max() for t in rent}
+        rent_fall = {t: 1 - rent[t][-1] / rent[t].max() for t in rent}
+        for town in rent:
+            if migrant_fall[town] >= 1 / 3:
+                assert rent_fall[town] >= 0.05, (town, rent_fall[town])
+        towns = sorted(rent)
+        rho = spearmanr([migrant_fall[t] for t in towns], [rent_fall[t] for t in towns])[0]
+        assert rho > 0, (migrant_fall, rent_fall)
+
+
+@pytest.mark.slow
+def test_displacement_is_bounded_and_most_displaced_find_a_home_again(baseline_models):
+    for model in baseline_models:
+        rows = model.recorder.timeseries
+        renters = by_town(rows, "local_renters")
+        total = by_town(rows, "displaced_total")
+        for town in renters:
+            # at most 15% of renter households ever displaced (assumed bound: see docs/odd.md)
+            assert total[town][-1] <= 0.15 * renters[town][0], town
+        hh = model.households
+        first = hh.view("displaced_day")
+        early = (first >= 0) & (first < model.day_of(dt.date(2022, 11, 1)))
+        assert early.sum() > 0
+        housed_again = early & (hh.view("unit") >= 0)
+        assert housed_again.sum() >= 0.5 * early.sum()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "town",
+    [
+        "Uralsk",
+        pytest.param(
+            "Petropavlovsk",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the first-wave trickle into a thin market lifts it 5-8% above its trend",
+            ),
+        ),
+        "Astana",
+        "Almaty",
+        "Karaganda",
+        "Bishkek",
+    ],
+)
+def test_without_the_mobilisation_rents_follow_their_trend(no_mobilisation_rows, town):
+    trend_per_day = np.log1p(load_scenario(NO_MOBILISATION).housing.rent_trend_per_year) / 365
+    for rows in no_mobilisation_rows:
+        rent = by_town(rows, "rent_index")[town]
+        trend = np.exp(trend_per_day * (rent.size - 1))
+        assert abs(rent[-1] / trend - 1) <= 0.05, (town, rent[-1], trend)
