@@ -2,20 +2,26 @@
 stepped with `shuffle_do`. It is the yardstick for exodus's speed, so it must follow the same rules.
 
 What it covers, per day and in exodus's order:
-1. lease renewal: a local tenant whose lease ends renews at the asking rent (town market rent times
-   the unit's mark-up) or, past its rent ceiling, is displaced;
-2. the town's market rent moves with excess demand (`Housing.update_market_rent`);
+1. lease renewal (`Housing.renew_leases`): a local tenant whose lease ends today renews at the unit's
+   going ask (the town's going rent times the unit's mark-up, the trend level and the town's vacancy
+   discount, under any rent cap times the mark-up) if that is within its rent ceiling grown with the
+   trend (`Housing.local_budget`); otherwise it gives the unit up and is a mover;
+2. the same day's search: a mover who signed no new lease is displaced; a household that signed one
+   (a mover, or a displaced household looking again) rents again and is no longer displaced;
 3. each household's attitude relaxes towards tanh(prior + drive) and then moves with one message from
    a random neighbour (Lorenz, Neumann & Schröder 2021; `exodus.model.attitudes`).
 
 What it is fed (recorded from an exodus run of the same scenario and seed, so both face the same
 world): the initial household columns, leases and neighbour ties of the `ExodusModel`; per day and
-town the seekers able to pay, the vacant listings and any rent cap (the demand side, made by
-migrants), and the town-level perceptions of the arrivals other than rent (salience, disrespect,
-cultural distance, legitimacy, prices, job competition). Jobs, new listings and free hosting are
-not part of the household side: the reference holds employment, tenure and dispositions at their
-initial values, so it agrees with exodus exactly where those mechanisms are switched off and
-approximately where they are not.
+town the going rent, vacancy discount, trend level and rent cap at renewal time (the listings side,
+made with migrants), the leases the market let to local households that day (who won a listing
+against migrant bidders, at what rent), the market rent for the rent perception, and the other
+town-level perceptions of the arrivals (salience, disrespect, cultural distance, legitimacy,
+prices, job competition). The movers exodus produced are recorded too, to compare, not fed. Jobs,
+new listings and free hosting are not part of the household side: the reference holds employment,
+tenure and dispositions at their initial values, so its movers and displacements agree with exodus
+exactly and its attitudes only statistically (different random draws, and tenure and jobs that
+move in exodus).
 
 Run it alone: `python -m benchmarks.mesa_reference --scale 0.01 --days 10`.
 """
@@ -47,36 +53,47 @@ FED_PERCEPTIONS = ("salience", "disrespect", "cultural", "illegitimacy", "price"
 
 
 @dataclass
-class DayInputs:
-    """One day of what the household side is fed, per town."""
+class LocalLets:
+    """The leases local households signed one day: household rows, the unit's mark-up, the rent."""
 
-    able_seekers: np.ndarray
-    vacant: np.ndarray
+    rows: np.ndarray
+    markup: np.ndarray
+    rent: np.ndarray
+
+
+@dataclass
+class DayInputs:
+    """One day of what the household side is fed, per town (and the day's local lets)."""
+
+    going_rent: np.ndarray
+    discount: np.ndarray
+    trend: float
     rent_cap: np.ndarray
+    lets: LocalLets
+    market_rent: np.ndarray
     seen: dict[str, np.ndarray]
 
 
 @dataclass
 class Recording:
-    """An exodus run's initial households and daily town inputs, plus the model at the end."""
+    """An exodus run's initial households and daily town inputs, the movers it produced each day
+    (to compare with, not fed), plus the model at the end."""
 
     households: dict[str, np.ndarray]
     neighbours: np.ndarray
-    natural_vacant: np.ndarray
-    market_rent: np.ndarray
     background_stress: np.ndarray
     lease_days: int
-    trend_per_day: float
     days: list[DayInputs] = field(default_factory=list)
+    movers: list[np.ndarray] = field(default_factory=list)
     exodus: ExodusModel | None = None
     exodus_seconds: float = 0.0
 
 
 def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Recording:
     """Build an `ExodusModel`, copy its initial households, then step it `days` days recording the
-    town-level inputs of the household side (by wrapping two methods of this one instance)."""
+    inputs of the household side (by wrapping three methods of this one instance)."""
     model = ExodusModel(scenario, rng=seed)
-    hh, units = model.households, model.units
+    hh, units, housing = model.households, model.units, model.housing
     columns = ("town", "tenure", "income", "employed", "in_labour_force", "attitude", "prior")
     columns += ("grievance", "compassion", "empathy", "fear", "russian_speaking", "unit")
     columns += ("rent_ceiling",)
@@ -90,29 +107,46 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
     recording = Recording(
         households=initial,
         neighbours=model.attitudes.neighbours.copy(),
-        natural_vacant=model.housing.natural_vacant.copy(),
-        market_rent=model.towns.market_rent.copy(),
         background_stress=model.towns.background_stress.copy(),
-        lease_days=model.housing.lease_days,
-        trend_per_day=float(model.housing.trend_per_day),
+        lease_days=housing.lease_days,
     )
-    let_vacant_units = model.housing.let_vacant_units
+    renew_leases, sign_leases = housing.renew_leases, housing.sign_leases
     perceptions = model.attitudes.perceptions
-    demand: list[tuple[np.ndarray, ...]] = []
+    today: dict = {}
 
-    def recorded_letting() -> tuple[np.ndarray, np.ndarray]:
-        able, vacant = let_vacant_units()
-        demand.append((able.copy(), vacant.copy(), model.policy.rent_cap_level.copy()))
-        return able, vacant
+    def recorded_renewals() -> np.ndarray:
+        # called once a day, after the vacancy discount: the world a renewal faces
+        today.clear()
+        today.update(
+            going_rent=model.towns.going_rent.copy(),
+            discount=housing.discount.copy(),
+            trend=housing.trend_level(),
+            rent_cap=model.policy.rent_cap_level.copy(),
+            lets=[],
+        )
+        movers = renew_leases()
+        recording.movers.append(np.sort(movers))
+        return movers
+
+    def recorded_signing(
+        tenants: np.ndarray, local: np.ndarray, unit_rows: np.ndarray, rent: np.ndarray
+    ) -> None:
+        today["lets"].append(
+            (tenants[local].copy(), units.markup[unit_rows[local]].copy(), rent[local].copy())
+        )
+        sign_leases(tenants, local, unit_rows, rent)
 
     def recorded_perceptions() -> dict[str, np.ndarray]:
         seen = perceptions()
-        able, vacant, cap = demand[-1]
+        lets = joined_lets(today.pop("lets"))
         copied = {key: np.asarray(seen[key], dtype=np.float64).copy() for key in FED_PERCEPTIONS}
-        recording.days.append(DayInputs(able, vacant, cap, copied))
+        recording.days.append(
+            DayInputs(lets=lets, market_rent=model.towns.market_rent.copy(), seen=copied, **today)
+        )
         return seen
 
-    model.housing.let_vacant_units = recorded_letting
+    housing.renew_leases = recorded_renewals
+    housing.sign_leases = recorded_signing
     model.attitudes.perceptions = recorded_perceptions
     started = time.perf_counter()
     for _ in range(min(days, model.n_days)):
@@ -122,39 +156,40 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
     return recording
 
 
+def joined_lets(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> LocalLets:
+    """One day's local lets from each signing of the day (none on a day without lets)."""
+    if not parts:
+        return LocalLets(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    rows, markup, rent = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return LocalLets(rows, markup, rent)
+
+
 class TownMarket:
-    """A town's rental market and what its households perceive today."""
+    """What a town's households face at renewal and perceive today."""
 
     def __init__(self, model: ReferenceModel, index: int) -> None:
-        rec = model.recording
         self.model = model
-        self.market_rent = float(rec.market_rent[index])
-        self.natural_vacant = float(rec.natural_vacant[index])
-        self.background_stress = float(rec.background_stress[index])
+        self.index = index
+        self.background_stress = float(model.recording.background_stress[index])
+        self.going_rent = 1.0
+        self.discount = 1.0
+        self.rent_cap = math.inf
         self.displaced = 0
         self.seen: dict[str, float] = {}
         self.mean_income = 0.0
 
-    def adjust_rent(self, able_seekers: float, vacant: float, cap: float) -> None:
-        """Up when paying seekers are left without a lease or listings run below the natural
-        vacancy (a tenth as strongly), down when listings go unlet, plus the background trend; a
-        rent cap holds it down."""
-        params = self.model.housing
-        surplus = vacant - self.natural_vacant
-        excess = able_seekers - (surplus if surplus > 0 else params.vacancy_tightness * surplus)
-        total = able_seekers + self.natural_vacant + max(surplus, 0.0)
-        pressure = excess / total if total > 0 else 0.0
-        pressure = min(max(pressure, -1.0), 1.0)
-        change = (
-            self.model.trend_per_day
-            + params.rent_response_up * max(pressure, 0.0)
-            - params.rent_response_down * max(-pressure, 0.0)
-        )
-        self.market_rent = min(self.market_rent * math.exp(change), cap)
+    def open_day(self, inputs: DayInputs) -> None:
+        """The listings side of the day: going rent, vacancy discount and rent cap."""
+        i = self.index
+        self.going_rent = float(inputs.going_rent[i])
+        self.discount = float(inputs.discount[i])
+        self.rent_cap = float(inputs.rent_cap[i])
 
-    def perceive(self, seen: dict[str, np.ndarray], index: int) -> None:
-        self.seen = {key: float(seen[key][index]) for key in FED_PERCEPTIONS}
-        self.seen["rent"] = min(max((self.market_rent - 1.0) / RENT_RISE_FULL_THREAT, 0.0), 1.0)
+    def perceive(self, inputs: DayInputs) -> None:
+        i = self.index
+        self.seen = {key: float(inputs.seen[key][i]) for key in FED_PERCEPTIONS}
+        rise = (float(inputs.market_rent[i]) - 1.0) / RENT_RISE_FULL_THREAT
+        self.seen["rent"] = min(max(rise, 0.0), 1.0)
 
 
 class Household(mesa.Agent):
@@ -163,6 +198,7 @@ class Household(mesa.Agent):
     def __init__(self, model: ReferenceModel, row: int) -> None:
         super().__init__(model)
         h = model.recording.households
+        self.row = row
         self.town = model.towns[int(h["town"][row])]
         tenure = int(h["tenure"][row])
         self.rent_factor = TENURE_RENT_FACTOR[tenure]
@@ -185,18 +221,42 @@ class Household(mesa.Agent):
         self.neighbours: list[Household] = []
 
     def renew_lease(self) -> None:
-        """At the end of a lease: renew at the asking rent, or move out past the ceiling."""
+        """At the end of a lease: renew at the unit's going ask if the household can carry it,
+        else give the unit up and look for a cheaper one today."""
         model = self.model
         if not self.renting or self.lease_end > model.day:
             return
-        ask = self.town.market_rent * self.markup
-        if ask > self.rent_ceiling:
+        ask = self.going_ask()
+        if ask > self.budget():
             self.renting = False
-            self.displaced = True
-            self.town.displaced += 1
+            model.movers_today.append(self)
         else:
             self.rent = ask
             self.lease_end = model.day + model.recording.lease_days
+
+    def going_ask(self) -> float:
+        """What the unit would ask if listed today (`Housing.going_ask`)."""
+        town, trend = self.town, self.model.trend
+        going = town.going_rent * self.markup * (trend * town.discount)
+        return min(going, town.rent_cap * self.markup)
+
+    def budget(self) -> float:
+        """The most rent the household will pay today (`Housing.local_budget`)."""
+        return self.rent_ceiling * self.model.trend
+
+    def sign_lease(self, markup: float, rent: float) -> None:
+        """A listing the market let to this household today: it rents again."""
+        self.renting = True
+        self.displaced = False
+        self.markup = markup
+        self.rent = rent
+        self.lease_end = self.model.day + self.model.recording.lease_days
+
+    def settle_search(self) -> None:
+        """A mover who signed no lease today doubles up with family: displaced."""
+        if not self.renting and not self.displaced:
+            self.displaced = True
+            self.town.displaced += 1
 
     def update_attitude(self) -> None:
         """Follow the attitude today's perceptions give, then hear one neighbour."""
@@ -251,58 +311,73 @@ class ReferenceModel(mesa.Model):
     def __init__(self, scenario: Scenario, recording: Recording, *, rng: int | None = None) -> None:
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.recording = recording
-        self.housing = scenario.housing
         self.attitudes = scenario.attitudes
-        self.trend_per_day = recording.trend_per_day
         self.day = 0
-        self.towns = [TownMarket(self, i) for i in range(recording.market_rent.size)]
-        agents = [Household(self, row) for row in range(recording.households["town"].size)]
-        for agent, ties in zip(agents, recording.neighbours.tolist(), strict=True):
-            agent.neighbours = [agents[j] for j in ties]
+        self.trend = 1.0
+        self.towns = [TownMarket(self, i) for i in range(recording.background_stress.size)]
+        self.households = [Household(self, row) for row in range(recording.households["town"].size)]
+        for agent, ties in zip(self.households, recording.neighbours.tolist(), strict=True):
+            agent.neighbours = [self.households[j] for j in ties]
         for town in self.towns:
-            members = [a for a in agents if a.town is town]
+            members = [a for a in self.households if a.town is town]
             town.mean_income = sum(a.income for a in members) / max(len(members), 1)
-        for agent in agents:
+        for agent in self.households:
             ratio = agent.town.mean_income / agent.income
             agent.price_factor = min(max(math.sqrt(ratio), 0.0), 2.0)
+        self.movers_today: list[Household] = []
+        self.movers: list[list[int]] = []
+        """Household rows that could not renew, per day (sorted)."""
 
     def step(self) -> None:
-        """One day: renewals, the market rent, then attitudes."""
+        """One day: renewals, the day's search, then attitudes."""
         inputs = self.recording.days[self.day]
+        self.trend = inputs.trend
+        for town in self.towns:
+            town.open_day(inputs)
+        self.movers_today = []
         self.agents.shuffle_do("renew_lease")
-        for i, town in enumerate(self.towns):
-            town.adjust_rent(
-                float(inputs.able_seekers[i]), float(inputs.vacant[i]), float(inputs.rent_cap[i])
-            )
-            town.perceive(inputs.seen, i)
+        lets = inputs.lets
+        for row, markup, rent in zip(
+            lets.rows.tolist(), lets.markup.tolist(), lets.rent.tolist(), strict=True
+        ):
+            self.households[row].sign_lease(markup, rent)
+        for agent in self.movers_today:
+            agent.settle_search()
+        self.movers.append(sorted(agent.row for agent in self.movers_today))
+        for town in self.towns:
+            town.perceive(inputs)
         self.agents.shuffle_do("update_attitude")
         self.day += 1
 
     def town_results(self) -> dict[str, list[float]]:
-        """Per town: market rent, households displaced so far, mean attitude."""
-        sums = [0.0] * len(self.towns)
-        counts = [0] * len(self.towns)
-        index = {id(town): i for i, town in enumerate(self.towns)}
+        """Per town: movers and households displaced so far, mean attitude."""
+        n = len(self.towns)
+        sums, counts, movers = [0.0] * n, [0] * n, [0.0] * n
         for agent in self.agents:
-            i = index[id(agent.town)]
-            sums[i] += agent.attitude
-            counts[i] += 1
+            sums[agent.town.index] += agent.attitude
+            counts[agent.town.index] += 1
+        for rows in self.movers:
+            for row in rows:
+                movers[self.households[row].town.index] += 1
         return {
-            "market_rent": [t.market_rent for t in self.towns],
+            "movers": movers,
             "displaced": [float(t.displaced) for t in self.towns],
             "attitude_mean": [s / max(c, 1) for s, c in zip(sums, counts, strict=True)],
         }
 
 
-def exodus_results(model: ExodusModel) -> dict[str, list[float]]:
-    """The same town-level figures from an exodus model."""
+def exodus_results(recording: Recording) -> dict[str, list[float]]:
+    """The same town-level figures from the recorded exodus run."""
+    model = recording.exodus
+    assert model is not None
     hh = model.households
     town = hh.view("town").astype(np.int64)
     n = model.towns.n
     attitude = np.bincount(town, weights=hh.view("attitude"), minlength=n)
     attitude /= np.maximum(np.bincount(town, minlength=n), 1)
+    movers = np.concatenate([np.zeros(0, dtype=np.int64), *recording.movers])
     return {
-        "market_rent": model.towns.market_rent.tolist(),
+        "movers": np.bincount(town[movers], minlength=n).astype(np.float64).tolist(),
         "displaced": model.towns.displaced_total.tolist(),
         "attitude_mean": attitude.tolist(),
     }
@@ -330,7 +405,7 @@ def compare(scenario: Scenario, days: int, seed: int | None = None) -> dict:
         "exodus_agent_steps": recording.exodus.agent_steps,
         "towns": recording.exodus.towns.names,
         "reference": reference.town_results(),
-        "exodus": exodus_results(recording.exodus),
+        "exodus": exodus_results(recording),
     }
 
 

@@ -276,11 +276,13 @@ def report(runs: list[dict], reference: dict, boltzmann: dict, info: dict[str, s
         "(the simulation alone in brackets), CPU s that process's user and system time, less "
         "sensitive to other load on the machine; agent-steps are live agents "
         "(households and migrant parties) summed over days. The plain-Mesa row times only the "
-        "household side (renewals, market rent, attitudes with one neighbour message), one "
-        "`mesa.Agent` per household stepped with `shuffle_do`. Its town results after "
-        f"{ref['days']} days against exodus's: displaced households "
-        f"{sum(ref['reference']['displaced']):.0f} vs {sum(ref['exodus']['displaced']):.0f}, "
-        f"largest difference of a town's mean attitude {max(diff):.4f}.",
+        "household side (lease renewals at the going ask, the day's search settled, attitudes "
+        "with one neighbour message), one `mesa.Agent` per household stepped with `shuffle_do`. "
+        f"Its town results after {ref['days']} days against exodus's: households that could not "
+        f"renew {sum(ref['reference']['movers']):.0f} vs {sum(ref['exodus']['movers']):.0f}, "
+        f"displaced {sum(ref['reference']['displaced']):.0f} vs "
+        f"{sum(ref['exodus']['displaced']):.0f}, largest difference of a town's mean attitude "
+        f"{max(diff):.4f}.",
         "",
         "| goal | measured | met |",
         "|---|---|---|",
