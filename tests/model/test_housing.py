@@ -85,7 +85,7 @@ def test_a_departing_tenant_frees_its_unit_the_same_day(short):
 
 def test_displaced_households_rent_again_when_they_can_afford_a_listing(short):
     model = ExodusModel(short)
-    housing, units, hh = model.housing, model.units, model.households
+    housing, hh = model.housing, model.households
     tenants = np.nonzero(hh.view("unit") >= 0)[0][:3]
     freed = hh.unit[tenants].copy()
     housing.list_units(freed)

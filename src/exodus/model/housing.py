@@ -396,9 +396,10 @@ class Housing:
         )
         bid_up = (1.0 + self.params.bid_up_per_rival) ** (rivals - 1)
         price = np.maximum(np.minimum(ask[first] * bid_up, runner_up), ask[first])
-        cap = model.policy.rent_cap_level[units.town[unit_rows[first]]] * units.markup[
-            unit_rows[first]
-        ]
+        cap = (
+            model.policy.rent_cap_level[units.town[unit_rows[first]]]
+            * units.markup[unit_rows[first]]
+        )
         price = np.minimum(price, cap)
         # the winner: one of the rivals who can pay the price, drawn at random
         can_pay = budget[bidding] >= price[group] - 1e-12
@@ -604,7 +605,6 @@ class Housing:
             "short_stay_price_index": towns.short_stay_index.copy(),
             "shelter_use": use_of(towns.shelter_beds + model.policy.shelter_extra, free_shelter),
         }
-
 
     def update_short_stay_prices(self, use: np.ndarray) -> None:
         """Nightly prices are their own market: they climb while beds are fuller than usual and

@@ -1,0 +1,270 @@
+"""Parameters of host households' attitudes (`exodus.model.attitudes`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from exodus.scenario.base import (
+    Share,
+    Strict,
+    param,
+)
+
+
+class Attitudes(Strict):
+    """What moves a host household's attitude towards the arrivals, in [-1, 1]."""
+
+    initial_mean: float = param(
+        0.1,
+        ge=-1.0,
+        le=1.0,
+        unit="attitude",
+        evidence="F31 (59% neutral, 13% pro-Russia, 22% pro-Ukraine, Nov 2022)",
+        description="Mean initial attitude of a Kazakh or Kyrgyz household.",
+    )
+    initial_sd: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="attitude",
+        evidence="F31 (opinions spread)",
+        description="Spread of initial attitudes.",
+    )
+    russian_speaking_bonus: float = param(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        unit="attitude",
+        evidence="F28; assumed kinship",
+        description="Extra initial warmth of Russian-speaking households.",
+    )
+    rate: float = param(
+        0.08,
+        ge=0.0,
+        le=1.0,
+        unit="per day",
+        evidence="assumed: opinions settle in weeks",
+        description="How fast an attitude follows the household's perceptions.",
+    )
+    salience_scale: float = param(
+        0.05,
+        gt=0.0,
+        le=1.0,
+        unit="migrant share of residents",
+        evidence="Urselmans & Phelps 2018: perceived numbers drive threat; assumed half-point",
+        description="Migrant share at which the arrivals are half-salient.",
+    )
+    rent_weight: float = param(
+        1.0,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'students sleep on the street'",
+        description="Weight of rent threat (renters feel it most).",
+    )
+    job_weight: float = param(
+        0.5,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'there is no work here'",
+        description="Weight of job-competition threat.",
+    )
+    price_weight: float = param(
+        0.4,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'increased the price of rent and food'",
+        description="Weight of price threat.",
+    )
+    disrespect_weight: float = param(
+        0.8,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'they do not respect our culture'",
+        description="Weight of observed disrespect.",
+    )
+    cultural_weight: float = param(
+        0.3,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'they do not integrate with us'",
+        description="Weight of cultural threat (low integration).",
+    )
+    security_weight: float = param(
+        0.8,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'they will send the tanks to us'",
+        description="Weight of security fear.",
+    )
+    legitimacy_weight: float = param(
+        0.6,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'they are just cowards'",
+        description="Weight of low legitimacy of the flight.",
+    )
+    grievance_weight: float = param(
+        0.8,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: migrants 'treated as second-rate' in Russia",
+        description="Weight of grievance.",
+    )
+    compassion_weight: float = param(
+        2.0,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'the meaning of compassion and hospitality'",
+        description="Weight of compassion.",
+    )
+    empathy_weight: float = param(
+        1.0,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'if the situation were reversed ...'",
+        description="Weight of empathy (perspective-taking).",
+    )
+    stress_weight: float = param(
+        0.5,
+        ge=0,
+        le=5,
+        unit="weight",
+        evidence="article: 'we also have our problems'",
+        description="Weight of the town's background stress.",
+    )
+    grievance_prevalence: dict[Literal["KZ", "KG"], Share] = param(
+        {"KZ": 0.2, "KG": 0.4},
+        unit="share of households",
+        evidence="assumed: KG sends far more labour migrants to Russia than KZ",
+        description="Households with a relative humiliated as a migrant worker in Russia.",
+    )
+    fear_prevalence: float = param(
+        0.083,
+        ge=0.0,
+        le=1.0,
+        unit="share of households",
+        evidence="F32 (8.3%)",
+        description="Households that believe a Russian attack is possible.",
+    )
+    compassion_mean: float = param(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        unit="index [0, 1]",
+        evidence="article: 'many show compassion for those who arrive'",
+        description="Mean compassion (Beta distributed).",
+    )
+    empathy_mean: float = param(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        unit="index [0, 1]",
+        evidence="article: 'we would all have fled to Russia'",
+        description="Mean empathy (Beta distributed).",
+    )
+    contact_gain: float = param(
+        0.08,
+        ge=0.0,
+        le=1.0,
+        unit="attitude per day",
+        evidence="article: 'we argued all night and now we are starting to live a new life together'",
+        description="Daily attitude change of a household living with a guest, per unit quality.",
+    )
+    contact_quality_threshold: float = param(
+        0.3,
+        ge=-1.0,
+        le=1.0,
+        unit="quality",
+        evidence="Flache 2018 (contact backfires when encounters go badly); assumed level",
+        description="Contact of quality below this worsens attitudes (backfire).",
+    )
+    ties: int = param(
+        8,
+        ge=1,
+        le=50,
+        unit="neighbours",
+        evidence="assumed: a small personal network",
+        description="Neighbours per household in the influence network (within the town).",
+    )
+    messages_per_day: float = param(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        unit="per day",
+        evidence="assumed: the arrivals come up in conversation every few days",
+        description="Chance a household hears a neighbour's view on a given day.",
+    )
+    influence_rate: float = param(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        unit="per message",
+        evidence="Lorenz, Neumann & Schröder 2021 (alpha)",
+        description="Weight of a neighbour's message.",
+    )
+    influence_lambda: float = param(
+        0.5,
+        gt=0.0,
+        le=2.0,
+        unit="attitude",
+        evidence="Lorenz et al. 2021 (lambda)",
+        description="Latitude of acceptance: messages further away persuade less.",
+    )
+    influence_k: float = param(
+        2.0,
+        ge=0.5,
+        le=10.0,
+        unit="exponent",
+        evidence="Lorenz et al. 2021 (k)",
+        description="Sharpness of the latitude of acceptance.",
+    )
+    influence_eta: float = param(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        unit="mix",
+        evidence="Lorenz et al. 2021 (eta)",
+        description="0: pure contagion, 1: information integration.",
+    )
+    negativity_bias: float = param(
+        1.5,
+        ge=1.0,
+        le=5.0,
+        unit="multiplier",
+        evidence="article: Kazakhs 'spread many negative reactions ... on social media'",
+        description="Negative messages persuade this many times more than positive ones.",
+    )
+    cross_group_credibility: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="multiplier",
+        evidence="Lorenz et al. 2021 (lower across groups)",
+        description="Credibility of a neighbour of the other language group.",
+    )
+    hostile_threshold: float = param(
+        -0.3,
+        ge=-1.0,
+        le=0.0,
+        unit="attitude",
+        evidence="assumed: clearly negative",
+        description="Households below this are counted hostile.",
+    )
+    welcoming_threshold: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="attitude",
+        evidence="assumed: clearly positive",
+        description="Households above this are counted welcoming.",
+    )

@@ -1,0 +1,166 @@
+"""Dated policies (`exodus.model.policies`): each kind with its levers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    model_validator,
+)
+
+from exodus.scenario.base import (
+    Strict,
+    param,
+)
+
+
+class PolicyBase(Strict):
+    """A dated policy: it acts from `start` until the day before `end` (open-ended if no end)."""
+
+    start: dt.date = Field(description="First day the policy acts.")
+    end: dt.date | None = Field(None, description="Day the policy stops (exclusive); none: never.")
+    towns: list[str] | Literal["all"] = Field(
+        "all", description="Towns the policy applies to ('all', or a list of names)."
+    )
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> PolicyBase:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class EntryCap(PolicyBase):
+    """Caps entries from Russia into the chosen towns; 0 closes the border."""
+
+    kind: Literal["entry_cap"]
+    max_per_day: float = param(
+        0.0,
+        ge=0,
+        le=1_000_000,
+        unit="persons/day per town",
+        evidence="article: calls to 'close the borders'",
+        description="Entries allowed per town and day (0: closed).",
+    )
+
+
+class RentCap(PolicyBase):
+    """Caps asking and renewal rents at a multiple of each town's rent on the policy's first day."""
+
+    kind: Literal["rent_cap"]
+    max_increase: float = param(
+        0.1,
+        ge=0,
+        le=5,
+        unit="share over the rent on the start day",
+        evidence="assumed: a typical emergency cap",
+        description="Largest rise allowed over the rent of the start day.",
+    )
+
+
+class Shelters(PolicyBase):
+    """Opens emergency shelter beds."""
+
+    kind: Literal["shelters"]
+    beds: int = param(
+        500,
+        ge=0,
+        le=1_000_000,
+        unit="beds per town",
+        evidence="F10 (Almaty: tent camps ready), F11",
+        description="Shelter beds opened in each chosen town.",
+    )
+
+
+class StayLimit(PolicyBase):
+    """Limits a stay (such as 90 days in 180): parties over the limit leave or do a border run."""
+
+    kind: Literal["stay_limit"]
+    days: int = param(
+        90,
+        ge=1,
+        le=365,
+        unit="days",
+        evidence="assumed: the 90-days-in-180 rule Kazakhstan adopted in 2023",
+        description="Days allowed in the window.",
+    )
+    leave_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        evidence="assumed: no data on border runs; an even split",
+        description="Share over the limit who leave; the rest do a "
+        "border run and come back the same day.",
+    )
+
+
+class IntegrationCourse(PolicyBase):
+    """Language and integration courses: raise migrants' integration effort each day."""
+
+    kind: Literal["integration_course"]
+    effort_gain: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="effort per day",
+        evidence="Allport: support of authorities",
+        description="Daily rise of present migrants' integration effort.",
+    )
+
+
+class InformationCampaign(PolicyBase):
+    """An information campaign: raises how legitimate hosts judge the flight."""
+
+    kind: Literal["information_campaign"]
+    legitimacy_gain: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="legitimacy",
+        evidence="F37 (the President: 'show care for them')",
+        description="Rise of perceived legitimacy of both waves.",
+    )
+
+
+class LocalHireProtection(PolicyBase):
+    """Local-hire protection: lowers migrants' chance of a vacancy."""
+
+    kind: Literal["local_hire_protection"]
+    migrant_hire_weight: float = param(
+        0.2,
+        ge=0,
+        le=5,
+        unit="relative chance",
+        evidence="article: 'there is no work here'",
+        description="Migrant hire weight while the policy acts.",
+    )
+
+
+class HostFamilyProgramme(PolicyBase):
+    """A stipend for host families: lowers the compassion needed to offer a free bed."""
+
+    kind: Literal["host_family_programme"]
+    threshold_cut: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="compassion",
+        evidence="assumed: a stipend covers the cost of a guest",
+        description="How much the hosting compassion threshold drops.",
+    )
+
+
+Policy = Annotated[
+    EntryCap
+    | RentCap
+    | Shelters
+    | StayLimit
+    | IntegrationCourse
+    | InformationCampaign
+    | LocalHireProtection
+    | HostFamilyProgramme,
+    Field(discriminator="kind"),
+]
