@@ -11,14 +11,16 @@ and hostility grow out of rent, jobs, prices and contact between hosts and newco
 
 ## HOW IT WORKS
 
-Each agent is a local household or a migrant party (one agent stands for several hundred real ones
-at this classroom scale). Every day, in this order:
+Each agent is a local household or a migrant party (one agent stands for fifty real ones at this
+classroom scale). Every day, in this order:
 
 1. **Flows**: new parties arrive at the border towns on the observed schedule; some pass through to
    other towns or countries, some go home once the mobilisation is over.
-2. **Housing**: newcomers look for a short stay or a lease; asking rents rise where seekers outnumber
-   listings and fall where flats stay empty; local renters whose rent grows past what they can pay
-   are *displaced*; compassionate owners offer free beds; shelters take the rest.
+2. **Housing**: newcomers and local renters bid for flats they can afford; a flat with several
+   bidders goes for more than its ask, and flats left empty are offered for less; owners let
+   spare rooms when rents are high and take them back when they stand empty; a local renter who
+   cannot pay the new rent and finds nothing cheaper is *displaced* (moves in with family) until a
+   flat it can afford comes up; compassionate owners offer free beds; shelters take the rest.
 3. **Jobs** and **prices**: vacancies go to local and migrant job seekers; food and alcohol prices
    follow the extra demand.
 4. **Attitudes**: each household weighs threats (its rent, its job, prices, disrespect it sees,
@@ -38,7 +40,8 @@ at this classroom scale). Every day, in this order:
 - Move a **slider** (or tick a policy box, or type a **seed**), then press **Reset**: a new run
   starts from the scenario's first day with the new values. "What the sliders do" says what
   each one means.
-- Read the curves: the **rent index** is each town's market rent relative to its first day;
+- Read the curves: the **rent index** is what a renter would pay now in each town (the asks of
+  the flats on offer and the rents of the last two weeks' lets) relative to its first day;
   the **tension index** runs from 0 (calm) to 1. On the map, a circle's size is the number of
   migrants present and its colour the town's tension.
 - **Download the run so far** saves the numbers (one row per town per day) as a CSV file, in the
@@ -53,7 +56,7 @@ at this classroom scale). Every day, in this order:
 - Bishkek ends among the tensest towns even though its rents rise less: it carries its own
   background stress (`exodus explain towns.Bishkek.background_stress`).
 - Two runs with different seeds are not identical. At this small scale one agent stands for
-  hundreds of households, so compare runs by their shape, not by the last decimal.
+  fifty households, so compare runs by their shape, not by the last decimal.
 
 ## THINGS TO TRY
 

@@ -119,7 +119,7 @@ WAVE_DEFAULTS: dict[str, dict[str, float]] = {
         "integration_effort": 0.3,
         "disrespect": 0.35,
         "legitimacy": 0.3,
-        "transit_share": 0.67,
+        "transit_share": 0.6241,
     },
 }
 """Each wave's own defaults; a scenario's partial wave block is merged over these."""

@@ -15,12 +15,12 @@ class Housing(Strict):
     short stays, free hosting."""
 
     bid_up_per_rival: float = param(
-        0.075,
+        0.1258,
         ge=0.0,
         le=0.5,
         unit="share of the ask per extra bidder",
         evidence="INET / Bank of England housing model: an offer with several bids is bid up by "
-        "7.5% per extra round",
+        f"7.5% per extra round; F15 (calibrated: {CALIBRATION}, prior 0.03-0.15)",
         description="How much a listing's rent rises above its ask for each bidder beyond the "
         "first (never above what the second richest bidder can pay).",
     )
@@ -124,7 +124,7 @@ class Housing(Strict):
         description="Spread of units' asking rents around the town's market rent.",
     )
     listing_response: float = param(
-        0.1071,
+        0.05525,
         ge=0.0,
         le=2.0,
         unit="share of owners per month per unit rent rise",
