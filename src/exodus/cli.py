@@ -23,6 +23,7 @@ from exodus.progress import day_progress
 from exodus.runner import RunResult
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_names
 
 USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError)
 
@@ -169,7 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a scenario file and write timeseries.csv, events.csv, meta.json, "
         "scenario.yaml, rent.png and tension.png into one directory.",
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    run.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario YAML file, or the name of a shipped scenario "
+        f"({', '.join(scenario_names())})",
+    )
     run.add_argument("--out", metavar="DIR", help="output directory (default: runs/<name>)")
     run.add_argument("--seed", type=_seed, help="seed, instead of the scenario's")
     run.add_argument("--scale", type=_scale, help="agents per real household, in (0, 1]")
@@ -180,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[overrides], help="validate scenario files without running them"
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE", help="scenario files or shipped names")
     check.set_defaults(func=cmd_check)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")

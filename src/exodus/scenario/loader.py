@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_file
 
 EXTENDS = "extends"
 
@@ -425,8 +426,9 @@ def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioEr
 
 
 def load_tree(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> YDict:
-    """The merged, overridden, not yet validated contents of a scenario file."""
-    shown = os.fspath(path)
+    """The merged, overridden, not yet validated contents of a scenario file (or of a shipped
+    scenario named without a path: see `exodus.shipped`)."""
+    shown = os.fspath(scenario_file(path))
     tree = _resolve(Path(shown), shown, ())
     for text in overrides:
         _apply_override(tree, text, shown)
@@ -434,12 +436,13 @@ def load_tree(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> Scenario:
-    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file."""
+    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file, or a
+    shipped scenario by name."""
     tree = load_tree(path, overrides)
     try:
         return Scenario.model_validate(_plain(tree))
     except ValidationError as exc:
-        raise _validation_error(exc, tree, os.fspath(path)) from None
+        raise _validation_error(exc, tree, os.fspath(scenario_file(path))) from None
 
 
 def dump_scenario(scenario: Scenario) -> str:

@@ -50,7 +50,11 @@ def add_parser(subparsers: Any) -> None:
         "and write results.parquet and index.csv into DIR. Each run is stored as it finishes; "
         "--resume completes a sweep that was stopped. Exit 1 if any run failed.",
     )
-    sweep.add_argument("experiment", metavar="EXPERIMENT", help="experiment YAML file")
+    sweep.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="experiment YAML file, or the name of a shipped one (e.g. classroom_spread)",
+    )
     sweep.add_argument("--out", metavar="DIR", help="output directory (default: sweeps/<name>)")
     sweep.add_argument(
         "--workers", type=_workers, metavar="N", help="local processes (default: all cores)"
