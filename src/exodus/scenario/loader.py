@@ -211,8 +211,16 @@ def _wrap(value: Any, origin: Origin) -> Any:
     return value
 
 
-def _apply_override(tree: YDict, text: str, shown: str) -> None:
-    """Apply one `a.b.c=value`: the value is YAML, dicts merge, anything else replaces."""
+Overrides = typing.Mapping[str, Any] | typing.Iterable[str]
+"""`--set`-style texts ("housing.rent_response_up=0.05"), or a mapping of dotted names to Python
+values ({"housing.rent_response_up": 0.05}): the CLI gives the first, the Python API either."""
+
+_PARSE = object()
+
+
+def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) -> None:
+    """Apply one `a.b.c=value`: the value is YAML (or `parsed`, a Python value given as it is),
+    dicts merge, anything else replaces."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep:
@@ -221,7 +229,7 @@ def _apply_override(tree: YDict, text: str, shown: str) -> None:
     if not key or any(not part for part in parts):
         raise ScenarioError(shown, "must look like KEY.PATH=VALUE (empty key)", override=text)
     try:
-        value = yaml.safe_load(raw)
+        value = yaml.safe_load(raw) if parsed is _PARSE else parsed
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise ScenarioError(shown, f"invalid value: {problem}", key=key, override=text) from None
@@ -425,24 +433,44 @@ def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioEr
     return ScenarioError(origin.file, message, key=key, line=origin.line, override=origin.override)
 
 
-def load_tree(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> YDict:
+def _apply_overrides(tree: YDict, overrides: Overrides, shown: str) -> None:
+    if isinstance(overrides, typing.Mapping):
+        for key, value in overrides.items():
+            _apply_override(tree, f"{key}={value!r}", shown, parsed=value)
+    else:
+        for text in overrides:
+            _apply_override(tree, text, shown)
+
+
+def load_tree(path: str | os.PathLike[str], overrides: Overrides = ()) -> YDict:
     """The merged, overridden, not yet validated contents of a scenario file (or of a shipped
     scenario named without a path: see `exodus.shipped`)."""
     shown = os.fspath(scenario_file(path))
     tree = _resolve(Path(shown), shown, ())
-    for text in overrides:
-        _apply_override(tree, text, shown)
+    _apply_overrides(tree, overrides, shown)
     return tree
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> Scenario:
-    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file, or a
-    shipped scenario by name."""
-    tree = load_tree(path, overrides)
+def _validated(tree: YDict, shown: str) -> Scenario:
     try:
         return Scenario.model_validate(_plain(tree))
     except ValidationError as exc:
-        raise _validation_error(exc, tree, os.fspath(scenario_file(path))) from None
+        raise _validation_error(exc, tree, shown) from None
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
+    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file, or a
+    shipped scenario by name."""
+    return _validated(load_tree(path, overrides), os.fspath(scenario_file(path)))
+
+
+def with_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
+    """A loaded scenario with overrides applied exactly as `--set` applies them to a file; an error
+    names the scenario and the override."""
+    shown = f"scenario {scenario.name!r}"
+    tree = _wrap(scenario.model_dump(mode="json"), Origin(shown))
+    _apply_overrides(tree, overrides, shown)
+    return _validated(tree, shown)
 
 
 def dump_scenario(scenario: Scenario) -> str:
