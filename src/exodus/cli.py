@@ -70,10 +70,10 @@ def summary(result: RunResult, paths: Sequence[Path]) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from exodus.outputs import write_run
-    from exodus.runner import run_scenario
+    """`exodus run`: the Python API's `load_scenario`, `run` and `Run.save`, with a progress bar."""
+    from exodus import api
 
-    scenario = load_scenario(args.scenario, args.set)
+    scenario = api.load_scenario(args.scenario, args.set)
     update = {}
     if args.scale is not None:
         update["scale"] = args.scale
@@ -84,10 +84,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_target(out_dir, args.force)  # before the run, not after minutes of work
     days = (scenario.end - scenario.start).days + 1
     with day_progress(scenario.name, total=days, enabled=not args.quiet) as progress:
-        result = run_scenario(scenario, progress=progress)
-    paths = write_run(result, out_dir, force=args.force)
+        done = api.run(scenario, progress=progress)
+    paths = done.save(out_dir, force=args.force)
     if not args.quiet:
-        print(summary(result, paths))
+        print(summary(done.result, paths))
     return 0
 
 
