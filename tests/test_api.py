@@ -101,6 +101,8 @@ def test_load_sweep_gives_typed_tables(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     assert main(["sweep", str(experiment), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     sweep = exodus.load_sweep(out)
+    again = exodus.run_sweep(experiment, tmp_path / "again", workers=1)
+    pd.testing.assert_frame_equal(again.results, sweep.results)
     frame = sweep.results
     assert len(frame) == 2 * 10 * 6
     assert frame["date"].dtype == "datetime64[ns]"

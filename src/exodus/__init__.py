@@ -10,6 +10,7 @@ The Python API (see docs/python.md)::
 
 - `load_scenario(source, overrides)`: a scenario by path or shipped name, with overrides.
 - `run(scenario, overrides, seed=...)` -> `Run` with `.timeseries` and `.events` DataFrames.
+- `run_sweep(experiment, out)`: run an experiment as `exodus sweep` does -> `Sweep` tables.
 - `load_run(dir)`, `load_sweep(dir)`: a finished run or sweep, as the same tables.
 - `ExodusModel`: the model as a `mesa.Model`, for `mesa.batch_run` and SolaraViz.
 - `scenario_names()`, `experiment_names()`: what ships with the package.
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from exodus.api import Run, Sweep, load_run, load_scenario, load_sweep, run
+    from exodus.api import Run, Sweep, load_run, load_scenario, load_sweep, run, run_sweep
     from exodus.model.mesa_api import ExodusScenario, RunEndedError
     from exodus.model.model import ExodusModel
     from exodus.scenario.loader import ScenarioError
@@ -39,6 +40,7 @@ _WHERE = {
     "load_scenario": "exodus.api",
     "load_sweep": "exodus.api",
     "run": "exodus.api",
+    "run_sweep": "exodus.api",
     "ExodusModel": "exodus.model.model",
     "ExodusScenario": "exodus.model.mesa_api",
     "RunEndedError": "exodus.model.mesa_api",
@@ -62,6 +64,7 @@ __all__ = [
     "load_scenario",
     "load_sweep",
     "run",
+    "run_sweep",
     "scenario_names",
 ]
 

@@ -198,3 +198,27 @@ def load_sweep(sweep_dir: str | os.PathLike[str]) -> Sweep:
     info = Store.read_info(root)
     runs = pd.read_csv(root / INDEX_FILE, dtype={"error": "string"})
     return Sweep(root, info, typed(read_results(root)), typed(runs))
+
+
+def run_sweep(
+    experiment: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    resume: bool = False,
+    force: bool = False,
+) -> Sweep:
+    """Run an experiment file (or a shipped experiment by name) as `exodus sweep` does, into `out`
+    (default sweeps/<name>), and return it as `load_sweep` reads it. Runs that failed are rows of
+    `Sweep.runs` with status "failed" and their traceback; `resume=True` runs them again.
+
+    The local pool starts its workers with `spawn`, so this works from a notebook; in a script,
+    call it under `if __name__ == "__main__":`.
+    """
+    from exodus.sweep import run as sweep_run
+
+    done = sweep_run.run_sweep(
+        experiment, out, workers=workers, dask=dask, resume=resume, force=force
+    )
+    return load_sweep(done.out)
