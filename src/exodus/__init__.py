@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from exodus.api import Run, Sweep, load_run, load_scenario, load_sweep, run, run_sweep
-    from exodus.model.mesa_api import ExodusScenario, RunEndedError
+    from exodus.mesa_api import ExodusScenario, RunEndedError
     from exodus.model.model import ExodusModel
     from exodus.scenario.loader import ScenarioError
     from exodus.scenario.schema import Scenario
@@ -42,8 +42,8 @@ _WHERE = {
     "run": "exodus.api",
     "run_sweep": "exodus.api",
     "ExodusModel": "exodus.model.model",
-    "ExodusScenario": "exodus.model.mesa_api",
-    "RunEndedError": "exodus.model.mesa_api",
+    "ExodusScenario": "exodus.mesa_api",
+    "RunEndedError": "exodus.mesa_api",
     "Scenario": "exodus.scenario.schema",
     "ScenarioError": "exodus.scenario.loader",
     "scenario_names": "exodus.shipped",

@@ -14,7 +14,7 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.visualization.components import make_plot_component
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
-from exodus.model.mesa_api import ExodusScenario, RunEndedError
+from exodus.mesa_api import ExodusScenario, RunEndedError
 from exodus.model.model import ExodusModel
 from exodus.runner import run_scenario
 from exodus.scenario.loader import ScenarioError, load_scenario

@@ -13,7 +13,8 @@ import numpy as np
 from mesa.discrete_space import Network
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from exodus.model import attitudes, collective, flows, housing, jobs, mesa_api, policies, prices
+from exodus import mesa_api
+from exodus.model import attitudes, collective, flows, housing, jobs, policies, prices
 from exodus.model.population import build_households, build_units
 from exodus.model.recorder import Recorder
 from exodus.model.state import Households, Migrants, TownState, Units
@@ -32,7 +33,7 @@ class ExodusModel(mesa.Model):
 
     Built as Mesa models are, by keyword: `scenario` is a loaded `Scenario`, a scenario file, the
     name of a shipped scenario (default: baseline_2022) or a Mesa `Scenario` (see
-    `exodus.model.mesa_api.ExodusScenario`); every other keyword is an override by dotted name,
+    `exodus.mesa_api.ExodusScenario`); every other keyword is an override by dotted name,
     `ExodusModel(scenario="classroom", rng=1, **{"housing.rent_response_up": 0.05})`.
     `running` turns False after the last day, and stepping past it raises `RunEndedError`, so
     `run_model()` ends; `datacollector` holds the town-level series (`mesa_api.TownCollector`).
