@@ -51,13 +51,20 @@ class ExodusScenario(MesaScenario):
     extends: Any = DEFAULT_SCENARIO
 
     @classmethod
-    def based_on(cls, source: SourceLike) -> type[ExodusScenario]:
-        """A subclass whose default `extends` is `source`: SolaraViz's Reset builds the model's
-        next scenario as `type(model.scenario)(**values of its inputs)`, and the class keeps the
-        scenario the page shows."""
-        label = source.name if isinstance(source, Scenario) else os.fspath(source)
-        namespace = {"__annotations__": {"extends": Any}, "extends": source}
-        return type(f"ExodusScenario[{label}]", (cls,), namespace)
+    def based_on(cls, source: str | os.PathLike[str]) -> type[ExodusScenario]:
+        """A subclass whose default `extends` is `source`, one per name or path: SolaraViz's Reset
+        builds the model's next scenario as `type(model.scenario)(**values of its inputs)`, and the
+        class keeps the scenario the page shows."""
+        key = os.fspath(source)
+        if key not in _BASED_ON:
+            namespace = {"__annotations__": {"extends": Any}, "extends": key}
+            _BASED_ON[key] = type(f"ExodusScenario[{key}]", (cls,), namespace)
+        return _BASED_ON[key]
+
+
+_BASED_ON: dict[str, type[ExodusScenario]] = {}
+"""Subclasses made by `ExodusScenario.based_on`, so that building many models from one scenario
+name makes one class (Mesa's `Scenario` keeps a counter per class for ever)."""
 
 
 def resolve(
@@ -83,7 +90,9 @@ def resolve(
     else:
         settings = load_scenario(source, dict(overrides))
     seed = settings.seed if rng is None else int(rng)
-    if mesa_scenario is None:
+    if mesa_scenario is None and isinstance(source, Scenario):
+        mesa_scenario = ExodusScenario(rng=seed, extends=source, **overrides)
+    elif mesa_scenario is None:
         mesa_scenario = ExodusScenario.based_on(source)(rng=seed, **overrides)
     return settings, seed, mesa_scenario
 
