@@ -136,3 +136,20 @@ def test_solaraviz_reset_rebuilds_the_same_scenario_with_the_inputs() -> None:
     again = type(model)(**kwargs)
     assert again.settings.name == "classroom" and again.seed == 7
     assert again.settings.attitudes.compassion_mean == 0.3 and again.n_days == 30
+
+
+def test_batch_run_iterations_repeat_the_scenarios_seed() -> None:
+    with pytest.warns(DeprecationWarning):  # Mesa 3.5 deprecates iterations= for rng=
+        rows = mesa.batch_run(
+            ExodusModel,
+            parameters={"scenario": "classroom", "end": "2022-09-05"},
+            iterations=2,
+            data_collection_period=1,
+            display_progress=False,
+        )
+    frame = pd.DataFrame(rows)
+    assert frame.groupby("RunId").size().tolist() == [5 * 6, 5 * 6]
+    first, second = (
+        group.drop(columns=["RunId", "iteration"]) for _, group in frame.groupby("RunId")
+    )
+    pd.testing.assert_frame_equal(first.reset_index(drop=True), second.reset_index(drop=True))
