@@ -167,8 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         parents=[overrides],
         help="run a scenario and write its outputs",
-        description="Run a scenario file and write timeseries.csv, events.csv, meta.json, "
-        "scenario.yaml, rent.png and tension.png into one directory.",
+        description="Run a scenario (a file, or a shipped one by name) and write timeseries.csv, "
+        "events.csv, meta.json, scenario.yaml, rent.png and tension.png into one directory.",
     )
     run.add_argument(
         "scenario",
