@@ -61,7 +61,9 @@ def test_overrides_as_a_mapping_or_as_set_texts_are_the_same() -> None:
 
 
 def test_a_bad_override_names_the_key() -> None:
-    with pytest.raises(exodus.ScenarioError, match=r"housing\.rent_response_up.*less than"):
+    with pytest.raises(
+        exodus.ScenarioError, match=r"from overrides housing\.rent_response_up=9\): .*less than"
+    ):
         exodus.load_scenario("classroom", {"housing.rent_response_up": 9})
 
 

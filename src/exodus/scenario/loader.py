@@ -37,6 +37,7 @@ class ScenarioError(Exception):
         key: str | None = None,
         line: int | None = None,
         override: str | None = None,
+        via: str = "--set",
     ) -> None:
         self.file, self.message, self.key, self.line, self.override = (
             file,
@@ -45,6 +46,8 @@ class ScenarioError(Exception):
             line,
             override,
         )
+        self.via = via
+        """What supplied `override`: the CLI's `--set`, or a Python API call's `overrides`."""
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -52,7 +55,7 @@ class ScenarioError(Exception):
         if self.key:
             where += f": {self.key}"
         if self.override:
-            where += f" (from --set {self.override})"
+            where += f" (from {self.via} {self.override})"
         elif self.line is not None:
             where += f" (line {self.line})"
         return f"{where}: {self.message}"
@@ -65,6 +68,7 @@ class Origin:
     file: str
     line: int | None = None
     override: str | None = None
+    via: str = "--set"
 
 
 class YDict(dict):
@@ -221,19 +225,26 @@ _PARSE = object()
 def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) -> None:
     """Apply one `a.b.c=value`: the value is YAML (or `parsed`, a Python value given as it is),
     dicts merge, anything else replaces."""
+    via = "--set" if parsed is _PARSE else "overrides"
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep:
-        raise ScenarioError(shown, "must look like KEY.PATH=VALUE (no '=' found)", override=text)
+        raise ScenarioError(
+            shown, "must look like KEY.PATH=VALUE (no '=' found)", override=text, via=via
+        )
     parts = key.split(".")
     if not key or any(not part for part in parts):
-        raise ScenarioError(shown, "must look like KEY.PATH=VALUE (empty key)", override=text)
+        raise ScenarioError(
+            shown, "must look like KEY.PATH=VALUE (empty key)", override=text, via=via
+        )
     try:
         value = yaml.safe_load(raw) if parsed is _PARSE else parsed
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ScenarioError(shown, f"invalid value: {problem}", key=key, override=text) from None
-    origin = Origin(shown, None, text)
+        raise ScenarioError(
+            shown, f"invalid value: {problem}", key=key, override=text, via=via
+        ) from None
+    origin = Origin(shown, None, text, via)
     value = _wrap(value, origin)
     node: Any = tree
     for depth, part in enumerate(parts):
@@ -242,7 +253,11 @@ def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) ->
         if isinstance(node, YList):
             if not part.isdigit() or int(part) >= len(node):
                 raise ScenarioError(
-                    shown, f"no item {part} in a list of {len(node)}", key=here, override=text
+                    shown,
+                    f"no item {part} in a list of {len(node)}",
+                    key=here,
+                    override=text,
+                    via=via,
                 )
             index = int(part)
             node[index] = _merge(node[index], value) if last else node[index]
@@ -258,7 +273,11 @@ def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) ->
         else:
             parent = ".".join(parts[:depth])
             raise ScenarioError(
-                shown, f"cannot set inside {parent}: it is a single value", key=key, override=text
+                shown,
+                f"cannot set inside {parent}: it is a single value",
+                key=key,
+                override=text,
+                via=via,
             )
 
 
@@ -430,7 +449,9 @@ def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioEr
     key = ".".join(str(seg) for seg in path) or None
     if origin is None:
         return ScenarioError(top, message, key=key)
-    return ScenarioError(origin.file, message, key=key, line=origin.line, override=origin.override)
+    return ScenarioError(
+        origin.file, message, key=key, line=origin.line, override=origin.override, via=origin.via
+    )
 
 
 def _apply_overrides(tree: YDict, overrides: Overrides, shown: str) -> None:
