@@ -23,6 +23,7 @@ from exodus.progress import day_progress
 from exodus.runner import RunResult
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_names
 
 USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError)
 
@@ -69,10 +70,10 @@ def summary(result: RunResult, paths: Sequence[Path]) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from exodus.outputs import write_run
-    from exodus.runner import run_scenario
+    """`exodus run`: the Python API's `load_scenario`, `run` and `Run.save`, with a progress bar."""
+    from exodus import api
 
-    scenario = load_scenario(args.scenario, args.set)
+    scenario = api.load_scenario(args.scenario, args.set)
     update = {}
     if args.scale is not None:
         update["scale"] = args.scale
@@ -83,10 +84,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_target(out_dir, args.force)  # before the run, not after minutes of work
     days = (scenario.end - scenario.start).days + 1
     with day_progress(scenario.name, total=days, enabled=not args.quiet) as progress:
-        result = run_scenario(scenario, progress=progress)
-    paths = write_run(result, out_dir, force=args.force)
+        done = api.run(scenario, progress=progress)
+    paths = done.save(out_dir, force=args.force)
     if not args.quiet:
-        print(summary(result, paths))
+        print(summary(done.result, paths))
     return 0
 
 
@@ -166,10 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         parents=[overrides],
         help="run a scenario and write its outputs",
-        description="Run a scenario file and write timeseries.csv, events.csv, meta.json, "
-        "scenario.yaml, rent.png and tension.png into one directory.",
+        description="Run a scenario (a file, or a shipped one by name) and write timeseries.csv, "
+        "events.csv, meta.json, scenario.yaml, rent.png and tension.png into one directory.",
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    run.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario YAML file, or the name of a shipped scenario "
+        f"({', '.join(scenario_names())})",
+    )
     run.add_argument("--out", metavar="DIR", help="output directory (default: runs/<name>)")
     run.add_argument("--seed", type=_seed, help="seed, instead of the scenario's")
     run.add_argument("--scale", type=_scale, help="agents per real household, in (0, 1]")
@@ -180,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[overrides], help="validate scenario files without running them"
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE", help="scenario files or shipped names")
     check.set_defaults(func=cmd_check)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")

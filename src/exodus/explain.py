@@ -33,6 +33,7 @@ from exodus.evidence import (
     parse_evidence,
 )
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_file
 
 BASELINE = Path("scenarios/baseline_2022.yaml")
 """Scenario whose values are shown when no `--scenario` is given (relative to the working dir)."""
@@ -605,7 +606,8 @@ def add_parser(subparsers: Any) -> None:
         "--scenario",
         metavar="FILE",
         type=Path,
-        help=f"take values from this scenario (default: {BASELINE} if it exists)",
+        help="take values from this scenario file, or shipped scenario by name "
+        f"(default: {BASELINE} if it exists)",
     )
     parser.add_argument(
         "--all",
@@ -635,6 +637,8 @@ def _run(args: argparse.Namespace) -> str:
     path = getattr(args, "scenario", None)
     if path is None and BASELINE.is_file():
         path = BASELINE
+    elif path is not None:
+        path = scenario_file(path)
     scenario = load(Path(path)) if path is not None else None
     notes = scenario_notes(Path(path)) if path is not None else {}
     items = entries(scenario, notes)

@@ -91,6 +91,24 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> None:
             writer.writerow([format_value(row[column]) for column in columns])
 
 
+def read_rows(path: Path, run_dir: Path, required: Iterable[str]) -> list[dict[str, str]]:
+    """The rows of one CSV file of a run directory, values as text; a missing or broken file, or
+    one without the `required` columns, is a RunDirError naming it."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except FileNotFoundError:
+        raise RunDirError(f"{path}: no such file (is {run_dir} a run directory?)") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RunDirError(f"{path}: cannot be read ({exc})") from None
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise RunDirError(f"{path}: missing columns {sorted(missing)}")
+    return rows
+
+
 def _version(distribution: str) -> str | None:
     try:
         return metadata.version(distribution)

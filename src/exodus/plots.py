@@ -7,7 +7,6 @@ shock. The mobilisation order is a labelled dashed line, because every curve ben
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from exodus.outputs import RunDirError
+from exodus.outputs import RunDirError, read_rows
 from exodus.runner import RunResult
 from exodus.scenario.loader import load_scenario
 from exodus.scenario.schema import Scenario
@@ -66,16 +65,9 @@ class RunData:
         """A written run: its timeseries.csv, and its scenario.yaml for names and dates."""
         run_dir = Path(run_dir)
         path = run_dir / "timeseries.csv"
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-        except FileNotFoundError:
-            raise RunDirError(f"{path}: no such file (is {run_dir} a run directory?)") from None
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise RunDirError(f"{path}: cannot be read ({exc})") from None
-        missing = {"date", "town", "rent_index", "tension_index"} - set(rows[0] if rows else {})
-        if missing:
-            raise RunDirError(f"{path}: no rows, or missing columns {sorted(missing)}")
+        rows = read_rows(path, run_dir, ("date", "town", "rent_index", "tension_index"))
+        if not rows:
+            raise RunDirError(f"{path}: no rows")
         scenario_file = run_dir / "scenario.yaml"
         scenario = load_scenario(scenario_file) if scenario_file.is_file() else None
         return cls.from_scenario(scenario, run_dir.resolve().name, rows)

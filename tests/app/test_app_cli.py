@@ -14,7 +14,7 @@ from tests.conftest import SCENARIOS
 def test_help_names_scenario_and_port(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["app", "--help"]) == 0
     out = capsys.readouterr().out
-    assert "SCENARIO" in out and "--port" in out and "scenarios/classroom.yaml" in out
+    assert "SCENARIO" in out and "--port" in out and "default: classroom" in out
 
 
 def test_missing_scenario_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

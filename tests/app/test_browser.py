@@ -8,17 +8,12 @@ docs/img/classroom_e2e.png when EXODUS_SCREENSHOT=docs, else to the test's tmp d
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.app.server import serve
 from tests.conftest import ROOT, SCENARIOS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +26,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT_S = 120
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
@@ -41,51 +35,12 @@ if not CHROMIUM.exists():
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 (after the skip)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`exodus app` on a free loopback port, in its own process group, stopped after the tests."""
-    port = free_port()
-    exodus = Path(sys.executable).with_name("exodus")
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    log = log_path.open("wb")  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [str(exodus), "app", str(SCENARIOS / "classroom.yaml"), "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    try:
-        while True:
-            if process.poll() is not None:
-                output = log_path.read_text(errors="replace")
-                pytest.fail(f"exodus app exited with {process.returncode}:\n{output}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"exodus app did not answer on {url} within {START_TIMEOUT_S} s")
-            time.sleep(0.5)
+    """`exodus app` on a free loopback port, stopped after the tests."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with serve([str(SCENARIOS / "classroom.yaml")], ROOT, log) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_file
 
-DEFAULT_SCENARIO = Path("scenarios/classroom.yaml")
+DEFAULT_SCENARIO = "classroom"
+"""The shipped classroom scenario (`exodus.shipped`), found from any directory."""
 CLASSROOM_SCALE = 0.005
 """Agents per real household on the page: the scale of scenarios/classroom.yaml, where a day with its
 redraw takes a few milliseconds."""
@@ -42,8 +44,9 @@ class Catalogue:
 
 
 def build_catalogue(scenario: str | os.PathLike[str], scale: float = CLASSROOM_SCALE) -> Catalogue:
-    """The given scenario (which must load: a ScenarioError otherwise) and its loadable neighbours."""
-    first = Path(scenario)
+    """The given scenario (a file, or a shipped one by name; it must load: a ScenarioError
+    otherwise) and its loadable neighbours."""
+    first = scenario_file(scenario)
     load_scenario(first)
     files = {first.stem: first}
     for path in sorted(first.parent.glob("*.yaml")):
@@ -59,6 +62,6 @@ def build_catalogue(scenario: str | os.PathLike[str], scale: float = CLASSROOM_S
 
 def from_environment() -> Catalogue:
     """The catalogue `exodus app` asked for, or the classroom scenario when run directly."""
-    scenario = os.environ.get(ENV_SCENARIO, str(DEFAULT_SCENARIO))
+    scenario = os.environ.get(ENV_SCENARIO, DEFAULT_SCENARIO)
     scale = float(os.environ.get(ENV_SCALE, CLASSROOM_SCALE))
     return build_catalogue(scenario, scale)

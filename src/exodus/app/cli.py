@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from exodus.app.catalogue import (
@@ -43,9 +42,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "scenario",
         nargs="?",
-        default=str(DEFAULT_SCENARIO),
+        default=DEFAULT_SCENARIO,
         metavar="SCENARIO",
-        help=f"scenario to open first (default: {DEFAULT_SCENARIO})",
+        help="scenario file, or the name of a shipped scenario, to open first "
+        f"(default: {DEFAULT_SCENARIO}, the shipped classroom scenario)",
     )
     parser.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})"
@@ -111,7 +111,7 @@ def command(args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     env = {
         **os.environ,
-        ENV_SCENARIO: str(Path(args.scenario).resolve()),
+        ENV_SCENARIO: str(pages.files[pages.first].resolve()),
         ENV_SCALE: repr(args.scale),
     }
     print(

@@ -46,7 +46,11 @@ def add_parser(subparsers: Any) -> None:
         "parameter sets, their distributions (posterior.png), a calibrated scenario that extends "
         "the fitted one, and scores before and after into DIR.",
     )
-    calibrate.add_argument("experiment", metavar="EXPERIMENT", help="calibration YAML file")
+    calibrate.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="calibration YAML file, or the name of a shipped one (calibration_2022)",
+    )
     calibrate.add_argument(
         "--out", metavar="DIR", help="output directory (default: calibrations/<name>)"
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from exodus.calibration.targets import Target, TargetsError
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
+from exodus.shipped import EXPERIMENTS_DIR
 
 
 @dataclass
@@ -67,7 +68,9 @@ def _resolve_scenarios(info: dict, path: Path, scenario_file: Path | None) -> di
         here = Path(info["experiment_file"]).parent if info.get("experiment_file") else None
         files = []
         for name in experiment.get("scenarios", []):
-            roots = [r for r in (here, Path("experiments"), Path(".")) if r is not None]
+            roots = [
+                r for r in (here, Path("experiments"), Path("."), EXPERIMENTS_DIR) if r is not None
+            ]
             found = next((r / name for r in roots if (r / name).is_file()), None)
             if found is None:
                 raise TargetsError(

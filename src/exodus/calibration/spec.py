@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
 from exodus.scenario.schema import Scenario
+from exodus.shipped import experiment_file
 
 
 class CalibrationError(ScenarioError):
@@ -124,7 +125,8 @@ def _scenario(here: Path, name: str, file: str, key: str, spec: CalibrationSpec)
 
 
 def load_spec(path: str | os.PathLike[str]) -> Loaded:
-    """Read and check a calibration file and the scenarios it names."""
+    """Read and check a calibration file (or a shipped one by name) and the scenarios it names."""
+    path = experiment_file(path)
     shown = os.fspath(path)
     data = read_yaml_mapping(path, error=CalibrationError, what="calibration file")
     try:

@@ -4,12 +4,16 @@ numpy columns; one mechanism module per process, stepped in the order of the ODD
 from __future__ import annotations
 
 import datetime as dt
+import os
+from typing import Any
 
 import mesa
 import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
+from exodus import mesa_api
 from exodus.model import attitudes, collective, flows, housing, jobs, policies, prices
 from exodus.model.population import build_households, build_units
 from exodus.model.recorder import Recorder
@@ -26,11 +30,25 @@ class ExodusModel(mesa.Model):
 
     One step is one day. `rng` is the run's seed (Mesa 4 style); `scenario.scale` sets the agent
     weight (1/scale real households or parties per agent).
+
+    Built as Mesa models are, by keyword: `scenario` is a loaded `Scenario`, a scenario file, the
+    name of a shipped scenario (default: baseline_2022) or a Mesa `Scenario` (see
+    `exodus.mesa_api.ExodusScenario`); every other keyword is an override by dotted name,
+    `ExodusModel(scenario="classroom", rng=1, **{"housing.rent_response_up": 0.05})`.
+    `running` turns False after the last day, and stepping past it raises `RunEndedError`, so
+    `run_model()` ends; `datacollector` holds the town-level series (`mesa_api.TownCollector`).
     """
 
-    def __init__(self, scenario: Scenario, *, rng: int | None = None) -> None:
-        seed = scenario.seed if rng is None else int(rng)
+    def __init__(
+        self,
+        scenario: Scenario | str | os.PathLike[str] | MesaScenario | None = None,
+        *,
+        rng: int | None = None,
+        **overrides: Any,
+    ) -> None:
+        scenario, seed, mesa_scenario = mesa_api.resolve(scenario, rng, overrides)
         super().__init__(rng=seed)
+        self.scenario = mesa_scenario
         self.settings = scenario
         self.seed = seed
         self.start_date: dt.date = scenario.start
@@ -59,6 +77,7 @@ class ExodusModel(mesa.Model):
         self.attitudes = attitudes.Attitudes(self)
         self.collective = collective.Collective(self)
         self.recorder = Recorder(self)
+        self.datacollector = mesa_api.TownCollector(self.towns.names)
         self.flows.seed_initial_relocants()
         self.housing.house_initial_relocants()
         policies.schedule(self)
@@ -75,6 +94,8 @@ class ExodusModel(mesa.Model):
     def step(self) -> None:
         """One day, in the order of docs/odd.md: flows, housing, jobs, prices, attitudes, collective
         action and tension, record."""
+        if self.steps > self.n_days:
+            raise mesa_api.RunEndedError(mesa_api.end_message(self))
         self.day = int(self.steps) - 1
         self.towns.arrivals[:] = 0.0
         self.towns.departures[:] = 0.0
@@ -87,8 +108,10 @@ class ExodusModel(mesa.Model):
         self.collective.step()
         self.recorder.record()
         self.agent_steps += int(self.migrants.view("alive").sum()) + self.households.n
+        self.datacollector.collect(self)
         if self.day == self.n_days - 1:
             self.recorder.finish()
+            self.running = False
 
 
 def _build_towns(model: ExodusModel) -> TownState:

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from exodus.scenario.schema import Scenario
+from exodus.shipped import scenario_file
 
 EXTENDS = "extends"
 
@@ -36,6 +37,7 @@ class ScenarioError(Exception):
         key: str | None = None,
         line: int | None = None,
         override: str | None = None,
+        via: str = "--set",
     ) -> None:
         self.file, self.message, self.key, self.line, self.override = (
             file,
@@ -44,6 +46,8 @@ class ScenarioError(Exception):
             line,
             override,
         )
+        self.via = via
+        """What supplied `override`: the CLI's `--set`, or a Python API call's `overrides`."""
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -51,7 +55,7 @@ class ScenarioError(Exception):
         if self.key:
             where += f": {self.key}"
         if self.override:
-            where += f" (from --set {self.override})"
+            where += f" (from {self.via} {self.override})"
         elif self.line is not None:
             where += f" (line {self.line})"
         return f"{where}: {self.message}"
@@ -64,6 +68,7 @@ class Origin:
     file: str
     line: int | None = None
     override: str | None = None
+    via: str = "--set"
 
 
 class YDict(dict):
@@ -210,21 +215,36 @@ def _wrap(value: Any, origin: Origin) -> Any:
     return value
 
 
-def _apply_override(tree: YDict, text: str, shown: str) -> None:
-    """Apply one `a.b.c=value`: the value is YAML, dicts merge, anything else replaces."""
+Overrides = typing.Mapping[str, Any] | typing.Iterable[str]
+"""`--set`-style texts ("housing.rent_response_up=0.05"), or a mapping of dotted names to Python
+values ({"housing.rent_response_up": 0.05}): the CLI gives the first, the Python API either."""
+
+_PARSE = object()
+
+
+def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) -> None:
+    """Apply one `a.b.c=value`: the value is YAML (or `parsed`, a Python value given as it is),
+    dicts merge, anything else replaces."""
+    via = "--set" if parsed is _PARSE else "overrides"
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep:
-        raise ScenarioError(shown, "must look like KEY.PATH=VALUE (no '=' found)", override=text)
+        raise ScenarioError(
+            shown, "must look like KEY.PATH=VALUE (no '=' found)", override=text, via=via
+        )
     parts = key.split(".")
     if not key or any(not part for part in parts):
-        raise ScenarioError(shown, "must look like KEY.PATH=VALUE (empty key)", override=text)
+        raise ScenarioError(
+            shown, "must look like KEY.PATH=VALUE (empty key)", override=text, via=via
+        )
     try:
-        value = yaml.safe_load(raw)
+        value = yaml.safe_load(raw) if parsed is _PARSE else parsed
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ScenarioError(shown, f"invalid value: {problem}", key=key, override=text) from None
-    origin = Origin(shown, None, text)
+        raise ScenarioError(
+            shown, f"invalid value: {problem}", key=key, override=text, via=via
+        ) from None
+    origin = Origin(shown, None, text, via)
     value = _wrap(value, origin)
     node: Any = tree
     for depth, part in enumerate(parts):
@@ -233,7 +253,11 @@ def _apply_override(tree: YDict, text: str, shown: str) -> None:
         if isinstance(node, YList):
             if not part.isdigit() or int(part) >= len(node):
                 raise ScenarioError(
-                    shown, f"no item {part} in a list of {len(node)}", key=here, override=text
+                    shown,
+                    f"no item {part} in a list of {len(node)}",
+                    key=here,
+                    override=text,
+                    via=via,
                 )
             index = int(part)
             node[index] = _merge(node[index], value) if last else node[index]
@@ -249,7 +273,11 @@ def _apply_override(tree: YDict, text: str, shown: str) -> None:
         else:
             parent = ".".join(parts[:depth])
             raise ScenarioError(
-                shown, f"cannot set inside {parent}: it is a single value", key=key, override=text
+                shown,
+                f"cannot set inside {parent}: it is a single value",
+                key=key,
+                override=text,
+                via=via,
             )
 
 
@@ -421,25 +449,49 @@ def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioEr
     key = ".".join(str(seg) for seg in path) or None
     if origin is None:
         return ScenarioError(top, message, key=key)
-    return ScenarioError(origin.file, message, key=key, line=origin.line, override=origin.override)
+    return ScenarioError(
+        origin.file, message, key=key, line=origin.line, override=origin.override, via=origin.via
+    )
 
 
-def load_tree(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> YDict:
-    """The merged, overridden, not yet validated contents of a scenario file."""
-    shown = os.fspath(path)
+def _apply_overrides(tree: YDict, overrides: Overrides, shown: str) -> None:
+    if isinstance(overrides, typing.Mapping):
+        for key, value in overrides.items():
+            _apply_override(tree, f"{key}={value!r}", shown, parsed=value)
+    else:
+        for text in overrides:
+            _apply_override(tree, text, shown)
+
+
+def load_tree(path: str | os.PathLike[str], overrides: Overrides = ()) -> YDict:
+    """The merged, overridden, not yet validated contents of a scenario file (or of a shipped
+    scenario named without a path: see `exodus.shipped`)."""
+    shown = os.fspath(scenario_file(path))
     tree = _resolve(Path(shown), shown, ())
-    for text in overrides:
-        _apply_override(tree, text, shown)
+    _apply_overrides(tree, overrides, shown)
     return tree
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: typing.Iterable[str] = ()) -> Scenario:
-    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file."""
-    tree = load_tree(path, overrides)
+def _validated(tree: YDict, shown: str) -> Scenario:
     try:
         return Scenario.model_validate(_plain(tree))
     except ValidationError as exc:
-        raise _validation_error(exc, tree, os.fspath(path)) from None
+        raise _validation_error(exc, tree, shown) from None
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
+    """Load, merge `extends` ancestors, apply `--set` overrides and validate a scenario file, or a
+    shipped scenario by name."""
+    return _validated(load_tree(path, overrides), os.fspath(scenario_file(path)))
+
+
+def with_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
+    """A loaded scenario with overrides applied exactly as `--set` applies them to a file; an error
+    names the scenario and the override."""
+    shown = f"scenario {scenario.name!r}"
+    tree = _wrap(scenario.model_dump(mode="json"), Origin(shown))
+    _apply_overrides(tree, overrides, shown)
+    return _validated(tree, shown)
 
 
 def dump_scenario(scenario: Scenario) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -14,12 +12,11 @@ from typing import Any
 
 from exodus.cliargs import EXIT_USER_ERROR, whole_number
 from exodus.scenario.loader import ScenarioError
+from exodus.sweep.run import SweepError, default_out_dir
+
+__all__ = ["SweepError", "add_parser", "default_out_dir"]
 
 EXIT_RUNS_FAILED = 1
-
-
-class SweepError(Exception):
-    """A user mistake on the sweep or report command line, reported in one line (exit 2)."""
 
 
 def _user_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -50,7 +47,11 @@ def add_parser(subparsers: Any) -> None:
         "and write results.parquet and index.csv into DIR. Each run is stored as it finishes; "
         "--resume completes a sweep that was stopped. Exit 1 if any run failed.",
     )
-    sweep.add_argument("experiment", metavar="EXPERIMENT", help="experiment YAML file")
+    sweep.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="experiment YAML file, or the name of a shipped one (e.g. classroom_spread)",
+    )
     sweep.add_argument("--out", metavar="DIR", help="output directory (default: sweeps/<name>)")
     sweep.add_argument(
         "--workers", type=_workers, metavar="N", help="local processes (default: all cores)"
@@ -81,78 +82,31 @@ def add_parser(subparsers: Any) -> None:
     report.set_defaults(func=cmd_report)
 
 
-def default_out_dir(name: str) -> Path:
-    return Path("sweeps") / (re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "sweep")
-
-
 @_user_errors
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from exodus.sweep.executor import execute
-    from exodus.sweep.experiment import (
-        KeepRows,
-        design_points,
-        expand,
-        experiment_hash,
-        load_experiment,
-        parameter_types,
-    )
-    from exodus.sweep.store import Store
+    """`exodus sweep`: `run_sweep` (as the Python API's `exodus.run_sweep`), with messages and codes."""
+    from exodus.sweep.run import run_sweep
 
-    if args.resume and args.force:
-        raise SweepError("--resume and --force: choose one")
-    if args.workers is not None and args.dask not in (None, "local"):
-        raise SweepError("--workers sizes the local pool or --dask local, not a remote cluster")
-    experiment = load_experiment(args.experiment)
-    specs = expand(experiment, args.experiment)
-    names = list(experiment.parameters)
-    info = {
-        "name": experiment.name,
-        "hash": experiment_hash(experiment, specs),
-        "experiment": experiment.model_dump(mode="json"),
-        "design_points": design_points(experiment),
-        "parameter_types": parameter_types(specs, names),
-        "runs": len(specs),
-    }
-    out = Path(args.out) if args.out else default_out_dir(experiment.name)
-    store = Store.open(
-        out,
-        info=info,
-        parameters=names,
-        metrics=experiment.metrics,
+    done = run_sweep(
+        args.experiment,
+        args.out,
+        workers=args.workers,
+        dask=args.dask,
         resume=args.resume,
         force=args.force,
+        progress=not args.quiet,
+        announce=None if args.quiet else lambda line: print(line, file=sys.stderr),
     )
-    done = store.done_ok() if args.resume else set()
-    todo = [spec for spec in specs if spec.run_id not in done]
-    by_id = {spec.run_id: spec for spec in specs}
-    where = f"dask {args.dask}" if args.dask else f"{args.workers or 'all'} local workers"
+    out = done.out
     if not args.quiet:
         print(
-            f"{experiment.name}: {len(specs)} runs ({len(done)} already done), {where}",
-            file=sys.stderr,
-        )
-    started = time.perf_counter()
-    try:
-        execute(
-            todo,
-            workers=args.workers,
-            dask=args.dask,
-            keep=KeepRows.of(experiment),
-            on_done=lambda outcome: store.write(outcome, by_id[outcome.run_id]),
-            progress=not args.quiet,
-        )
-    except OSError as exc:  # a scheduler that cannot be reached
-        raise SweepError(f"--dask {args.dask}: cannot reach the scheduler ({exc})") from None
-    ok, failed, missing = store.consolidate([spec.run_id for spec in specs])
-    if not args.quiet:
-        print(
-            f"{ok} ok, {failed} failed, {missing} missing in {time.perf_counter() - started:.1f} s"
+            f"{done.ok} ok, {done.failed} failed, {done.missing} missing in {done.seconds:.1f} s"
             f"\n{out / 'results.parquet'}\n{out / 'index.csv'}"
         )
-    if failed or missing:
+    if done.failed or done.missing:
         print(
-            f"exodus: error: {failed + missing} of {len(specs)} runs failed; their tracebacks are "
-            f"in {out / 'index.csv'}; rerun them with --resume",
+            f"exodus: error: {done.failed + done.missing} of {done.runs} runs failed; their "
+            f"tracebacks are in {out / 'index.csv'}; rerun them with --resume",
             file=sys.stderr,
         )
         return EXIT_RUNS_FAILED

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from exodus.model.record import TIMESERIES_COLUMNS
 from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
 from exodus.scenario.schema import Scenario
+from exodus.shipped import experiment_file
 from exodus.sweep.executor import RunSpec
 
 METRICS = tuple(c for c in TIMESERIES_COLUMNS if c not in ("date", "day", "town", "country"))
@@ -269,7 +270,9 @@ def apply_point(
 
 
 def load_experiment(path: str | os.PathLike[str]) -> Experiment:
-    """Read and validate an experiment file; every problem is an ExperimentError."""
+    """Read and validate an experiment file (or a shipped one by name); every problem is an
+    ExperimentError."""
+    path = experiment_file(path)
     shown = os.fspath(path)
     data = read_yaml_mapping(path, error=ExperimentError, what="experiment file")
     try:
@@ -296,7 +299,7 @@ def _experiment_error(exc: ValidationError, file: str) -> ExperimentError:
 
 def expand(experiment: Experiment, file: str | os.PathLike[str]) -> list[RunSpec]:
     """Every run of the experiment: scenarios x design points x replicates, in run-id order."""
-    shown = os.fspath(file)
+    shown = os.fspath(experiment_file(file))
     here = Path(shown).parent
     points = design_points(experiment)
     specs: list[RunSpec] = []

@@ -17,10 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 from scipy import stats
 
-from exodus.sweep.store import RESULTS_FILE, Store, StoreError, _atomic_write
+from exodus.sweep.store import Store, _atomic_write, read_results
 
 CURVE_METRICS = ("rent_index", "tension_index")
 CI_LABEL = "95% CI of the mean (t)"
@@ -30,14 +29,7 @@ PCT_LABEL = "5-95 percentile range of runs"
 def load_results(root: Path) -> tuple[dict[str, Any], pd.DataFrame]:
     """experiment.json and results.parquet of a sweep directory."""
     info = Store.read_info(root)
-    path = root / RESULTS_FILE
-    if not path.exists():
-        raise StoreError(f"{root}: no {RESULTS_FILE} (finish the sweep, or run it with --resume)")
-    frame = pq.read_table(path).to_pandas()
-    if frame.empty:
-        raise StoreError(f"{path}: no run finished; nothing to report")
-    frame["date"] = pd.to_datetime(frame["date"])
-    return info, frame
+    return info, read_results(root)
 
 
 def group_columns(info: dict[str, Any]) -> list[str]:

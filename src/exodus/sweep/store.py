@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -218,6 +219,19 @@ class Store:
         for record in records:
             writer.writerow([format_value(record.get(column)) for column in columns])
         return text.getvalue().encode("utf-8")
+
+
+def read_results(root: Path) -> pd.DataFrame:
+    """results.parquet of a finished sweep as pandas, dates as datetime64 (Parquet stores them as
+    dates, which pandas would give as Python objects); a StoreError if it is missing or empty."""
+    path = Path(root) / RESULTS_FILE
+    if not path.exists():
+        raise StoreError(f"{root}: no {RESULTS_FILE} (finish the sweep, or run it with --resume)")
+    frame = pq.read_table(path).to_pandas(date_as_object=False)
+    if frame.empty:
+        raise StoreError(f"{path}: no run finished")
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    return frame
 
 
 def _plain(value: Any) -> Any:
