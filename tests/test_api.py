@@ -21,7 +21,7 @@ SHORT = {"end": "2022-09-30"}
 
 @pytest.fixture(scope="module")
 def fresh() -> exodus.Run:
-    return exodus.run("classroom", {"housing.rent_response_up": 0.05, **SHORT}, seed=2)
+    return exodus.run("classroom", {"housing.bid_up_per_rival": 0.05, **SHORT}, seed=2)
 
 
 def check_timeseries(frame: pd.DataFrame, towns: list[str] = TOWNS) -> None:
@@ -42,7 +42,7 @@ def test_run_gives_typed_tables(fresh: exodus.Run) -> None:
     check_timeseries(frame)
     assert frame["date"].min() == pd.Timestamp("2022-09-01")
     assert frame["date"].max() == pd.Timestamp("2022-09-30")
-    assert fresh.seed == 2 and fresh.scenario.housing.rent_response_up == 0.05
+    assert fresh.seed == 2 and fresh.scenario.housing.bid_up_per_rival == 0.05
     events = fresh.events
     assert list(events.columns) == list(EVENTS_COLUMNS)
     assert events["date"].dtype == "datetime64[ns]"
@@ -62,9 +62,9 @@ def test_overrides_as_a_mapping_or_as_set_texts_are_the_same() -> None:
 
 def test_a_bad_override_names_the_key() -> None:
     with pytest.raises(
-        exodus.ScenarioError, match=r"from overrides housing\.rent_response_up=9\): .*less than"
+        exodus.ScenarioError, match=r"from overrides housing\.bid_up_per_rival=9\): .*less than"
     ):
-        exodus.load_scenario("classroom", {"housing.rent_response_up": 9})
+        exodus.load_scenario("classroom", {"housing.bid_up_per_rival": 9})
 
 
 def test_saved_run_reads_back_as_the_same_tables(fresh: exodus.Run, tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_saved_run_reads_back_as_the_same_tables(fresh: exodus.Run, tmp_path: Pa
 
 def test_cli_run_and_api_run_write_the_same_bytes(fresh: exodus.Run, tmp_path: Path) -> None:
     fresh.save(tmp_path / "api")
-    argv = ["run", "classroom", "--set", "housing.rent_response_up=0.05", "--set", "end=2022-09-30"]
+    argv = ["run", "classroom", "--set", "housing.bid_up_per_rival=0.05", "--set", "end=2022-09-30"]
     assert main([*argv, "--seed", "2", "--out", str(tmp_path / "cli"), "--quiet"]) == 0
     for name in ("timeseries.csv", "events.csv", "scenario.yaml"):
         assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()

@@ -4,7 +4,7 @@ The Python API (see docs/python.md)::
 
     import exodus
 
-    run = exodus.run("classroom", {"housing.rent_response_up": 0.05}, seed=1)
+    run = exodus.run("classroom", {"housing.bid_up_per_rival": 0.05}, seed=1)
     run.timeseries            # pandas: one row per town and day
     run.save("runs/mine")     # what `exodus run` writes
 

@@ -34,8 +34,8 @@ ScenarioSource = Scenario | str | os.PathLike[str]
 def load_scenario(source: ScenarioSource, overrides: Overrides | None = None) -> Scenario:
     """A scenario by path or shipped name, with overrides by dotted name.
 
-    `overrides` is a mapping of Python values (`{"housing.rent_response_up": 0.05, "seed": 1}`)
-    or `--set`-style texts (`["housing.rent_response_up=0.05"]`). A mistake raises
+    `overrides` is a mapping of Python values (`{"housing.bid_up_per_rival": 0.05, "seed": 1}`)
+    or `--set`-style texts (`["housing.bid_up_per_rival=0.05"]`). A mistake raises
     `ScenarioError`, whose message names the file, key and line as the CLI prints it.
     """
     if isinstance(source, Scenario):

@@ -46,7 +46,7 @@ class ExodusScenario(MesaScenario):
     """A run of exodus as Mesa's experimental `Scenario`: `extends` names the exodus scenario (a
     shipped name, a file or a loaded `Scenario`), `rng` the seed, and every other attribute is an
     override by dotted name: `ExodusScenario(rng=1, extends="classroom",
-    **{"housing.rent_response_up": 0.05})`."""
+    **{"housing.bid_up_per_rival": 0.05})`."""
 
     extends: Any = DEFAULT_SCENARIO
 

@@ -48,10 +48,10 @@ def test_run_until_stops_where_asked() -> None:
 
 
 def test_keyword_model_is_the_run_the_cli_makes() -> None:
-    overrides = {"housing.rent_response_up": 0.05, **SHORT}
+    overrides = {"housing.bid_up_per_rival": 0.05, **SHORT}
     model = ExodusModel(scenario="classroom", rng=3, **overrides)
     model.run_model()
-    assert model.settings.housing.rent_response_up == 0.05 and model.seed == 3
+    assert model.settings.housing.bid_up_per_rival == 0.05 and model.seed == 3
     reference = run_scenario(load_scenario("classroom", overrides), seed=3)
     assert model.recorder.timeseries == reference.timeseries
     assert model.recorder.events == reference.events

@@ -34,7 +34,7 @@ class ExodusModel(mesa.Model):
     Built as Mesa models are, by keyword: `scenario` is a loaded `Scenario`, a scenario file, the
     name of a shipped scenario (default: baseline_2022) or a Mesa `Scenario` (see
     `exodus.mesa_api.ExodusScenario`); every other keyword is an override by dotted name,
-    `ExodusModel(scenario="classroom", rng=1, **{"housing.rent_response_up": 0.05})`.
+    `ExodusModel(scenario="classroom", rng=1, **{"housing.bid_up_per_rival": 0.05})`.
     `running` turns False after the last day, and stepping past it raises `RunEndedError`, so
     `run_model()` ends; `datacollector` holds the town-level series (`mesa_api.TownCollector`).
     """

@@ -216,8 +216,8 @@ def _wrap(value: Any, origin: Origin) -> Any:
 
 
 Overrides = typing.Mapping[str, Any] | typing.Iterable[str]
-"""`--set`-style texts ("housing.rent_response_up=0.05"), or a mapping of dotted names to Python
-values ({"housing.rent_response_up": 0.05}): the CLI gives the first, the Python API either."""
+"""`--set`-style texts ("housing.bid_up_per_rival=0.05"), or a mapping of dotted names to Python
+values ({"housing.bid_up_per_rival": 0.05}): the CLI gives the first, the Python API either."""
 
 _PARSE = object()
 
