@@ -17,7 +17,7 @@ from exodus.shipped import scenario_file
 
 DEFAULT_SCENARIO = "classroom"
 """The shipped classroom scenario (`exodus.shipped`), found from any directory."""
-CLASSROOM_SCALE = 0.005
+CLASSROOM_SCALE = 0.02
 """Agents per real household on the page: the scale of scenarios/classroom.yaml, where a day with its
 redraw takes a few milliseconds."""
 
