@@ -66,7 +66,7 @@ def test_table_has_one_row_per_parameter_with_the_effective_default():
         f"| `flows.mobilised.transit_share` | {transit:g} |"
         in by_path["flows.mobilised.transit_share"]
     )
-    assert "| `scale` | 0.01 | (0, 1] |" in by_path["scale"]
+    assert "| `scale` | 0.2 | (0, 1] |" in by_path["scale"]
 
 
 def test_every_mechanism_module_has_a_subsection(doc):

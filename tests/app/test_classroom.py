@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exodus.app.catalogue import CLASSROOM_SCALE
 from exodus.app.classroom import ClassroomModel, parse_seed
 from exodus.runner import run_scenario
 from exodus.scenario.loader import load_scenario
@@ -25,7 +26,9 @@ def by_town(rows: list[dict], column: str) -> dict[str, dict[str, float]]:
 
 def test_the_page_runs_exactly_what_exodus_run_runs() -> None:
     model = run_to_end(ClassroomModel())
-    reference = run_scenario(load_scenario(SCENARIOS / "classroom.yaml", ["scale=0.005"]))
+    reference = run_scenario(
+        load_scenario(SCENARIOS / "classroom.yaml", [f"scale={CLASSROOM_SCALE}"])
+    )
     assert model.day == model.n_days == 91
     assert model.timeseries == reference.timeseries
 
@@ -58,7 +61,9 @@ def test_rent_cap_switch_holds_rents_to_the_cap() -> None:
 def test_scenario_picked_by_name_and_remembered_by_its_class() -> None:
     model = ClassroomModel.for_scenario("rent_cap")()
     assert model.settings.name == "rent_cap" and model.in_force["rent_cap_on"] is True
-    assert model.settings.scale == pytest.approx(0.005)  # every scenario at the classroom scale
+    assert model.settings.scale == pytest.approx(
+        CLASSROOM_SCALE
+    )  # every scenario at the classroom scale
     assert ClassroomModel.for_scenario("rent_cap") is type(model)
 
 
