@@ -97,7 +97,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             load_scenario(file, args.set)
         except ScenarioError as exc:
-            print(f"exodus: error: {exc}", file=sys.stderr)
+            if len(exc.problems) > 1:
+                print(f"exodus: error: {file}: {len(exc.problems)} problems", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"exodus: error: {problem}", file=sys.stderr)
             failed = True
         else:
             print(f"ok {file}")
