@@ -199,7 +199,7 @@ def test_validation_figures_never_change_the_fit(tmp_path):
         particles.append((out / "particles.csv").read_text(encoding="utf-8"))
     assert particles[0] == particles[1]
     assert summaries[0]["fitted"] == summaries[1]["fitted"]
-    before, after = (s["scores"]["after"]["validation"]["log"] for s in summaries)
+    before, after = (s["scores"]["after"]["validation"]["mean_abs_log_ratio"] for s in summaries)
     assert after > before + 5  # the moved figure was scored, after the fit
     assert summaries[0]["validation_targets"] == ["V1"]
     assert summaries[0]["calibration_targets"] == ["C1", "C2"]

@@ -89,7 +89,12 @@ def _scores(rows: Sequence[Row]) -> dict[str, dict[str, float]]:
     out = {}
     for role in ("calibration", "validation"):
         s = score(rows, role)
-        out[role] = {"targets": s.n, "ard": round(s.ard, 4), "log": round(s.log, 4)}
+        out[role] = {
+            "targets": s.n,
+            "ard": round(s.ard, 4),
+            "mean_abs_log_ratio": round(s.log_ratio, 4),
+            "crps_over_observed": None if math.isnan(s.crps) else round(s.crps, 4),
+        }
     return out
 
 
