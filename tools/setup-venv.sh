@@ -49,7 +49,6 @@ if [ -n "$extras" ]; then
   target=".[$extras]"
   what="exodus with the extras $extras (tests, classroom page, Dask)"
 fi
-echo "setup: installing $what into $venv (a few minutes on 2 cores the first time)"
 # Show what pip does, one line per package, without its per-file noise or the warnings of index
 # locations this machine's pip configuration names but does not have.
 quiet_pip() {
@@ -64,5 +63,6 @@ quiet_pip() {
 }
 echo "setup: upgrading pip"
 quiet_pip install --upgrade pip >/dev/null
+echo "setup: installing $what into $venv (pip names each package it collects)"
 quiet_pip install -e "$target"
 echo "setup: done ($(du -sh "$venv" 2>/dev/null | cut -f1) in $venv)"
