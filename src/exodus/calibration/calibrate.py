@@ -73,8 +73,6 @@ def calibrate(
     log(f"fitted: {', '.join(f'{k}={v}' for k, v in values.items())}")
     last = result.rounds[-1]
     warnings = posterior_warnings(box, posterior, last.ess, last.round)
-    for warning in warnings:
-        log(f"warning: {warning}")
 
     scored = [t for t in targets if t.scored or t.role == "input"]
     checks = check_specs(spec, {"before": loaded.before, "after": calibrated})
@@ -283,7 +281,9 @@ def _write(
             box.names, box.bounds, rounds, values, list(box.log), list(box.integer)
         )
         (staging / "posterior.png").write_bytes(png)
-        png = pairs_figure(box.names, box.bounds, posterior, values, list(box.log))
+        png = pairs_figure(
+            box.names, box.bounds, posterior, values, list(box.log), list(box.integer)
+        )
         (staging / "posterior_pairs.png").write_bytes(png)
         (staging / "calibrated.yaml").write_text(
             calibrated_yaml(loaded, out_dir, box, values, summary), encoding="utf-8"
@@ -302,7 +302,7 @@ def _write(
                 scored,
                 after,
                 f"Before and after calibration: {before[0][0].name if before else '?'} "
-                f"(grey, dashed) and {after[0][0].name}",
+                f"(purple, dashed) and {after[0][0].name}",
                 label="after",
                 before=(f"before: {before[0][0].name}", before) if before else None,
             )

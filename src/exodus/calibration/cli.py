@@ -178,7 +178,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             return _fail(f"--dask {args.dask}: cannot reach the scheduler ({exc})")
         raise
     if not quiet:
-        print((out / "report.txt").read_text(encoding="utf-8"))
+        report = (out / "report.txt").read_text(encoding="utf-8")
+        print(report[report.index("== before ==") :])  # its warnings are printed last, below
         before, after = summary["scores"]["before"], summary["scores"]["after"]
         for role in ("calibration", "validation"):
             b, a = before[role], after[role]
@@ -193,4 +194,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 )
             print(line)
         print(f"{summary['runs']} runs in {summary['wall_seconds']:.0f} s; {out}")
+    for warning in summary["warnings"]:  # last, where they are seen; --quiet does not hide them
+        print(f"exodus calibrate: warning: {warning}", file=sys.stderr)
     return 0

@@ -40,6 +40,9 @@ def target_curve(
     return [dt.date.fromisoformat(d) for d in dates], [float(v) for v in values]
 
 
+BEFORE_COLOUR = "tab:purple"
+"""The ensemble a calibration started from: a colour no role uses."""
+
 ROLE_NAMES = {
     "calibration": "calibration target (fitted)",
     "validation": "validation target (held out)",
@@ -59,7 +62,7 @@ def comparison_figure(
 ) -> bytes:
     """One panel per target: the model curve (median and 5-95% band of replicates) and the
     observed figure as a point at the target's end date. A `before` ensemble (the scenario a
-    calibration started from) is drawn under it in grey, dashed. The legend names the role
+    calibration started from) is drawn under it in BEFORE_COLOUR, dashed. The legend names the role
     colours, the point and the bands. PNG bytes."""
     import matplotlib
 
@@ -76,7 +79,7 @@ def comparison_figure(
     for ax, target in zip(axes.flat, targets, strict=False):
         colour = ROLE_COLOURS[target.role]
         if before is not None:
-            _draw_ensemble(ax, target, before[1], colour="0.45", ls="--")
+            _draw_ensemble(ax, target, before[1], colour=BEFORE_COLOUR, ls="--")
         _draw_ensemble(ax, target, runs, colour=colour, ls="-")
         ax.plot([target.end], [target.observed], "o", color="black", ms=6)
         if target.end > target.start and target.aggregate == "mean":
@@ -102,7 +105,7 @@ def comparison_figure(
         for r in roles
     ]
     if before is not None:
-        handles.append(Line2D([], [], color="0.45", lw=1.5, ls="--", label=before[0]))
+        handles.append(Line2D([], [], color=BEFORE_COLOUR, lw=1.5, ls="--", label=before[0]))
     if len(runs) > 1 or (before is not None and len(before[1]) > 1):
         counts = f"{len(runs)} runs" + (f"; {len(before[1])} before" if before else "")
         handles.append(Patch(color="0.6", alpha=0.35, label=f"5-95% of runs ({counts})"))
@@ -111,7 +114,10 @@ def comparison_figure(
             [], [], color="black", marker="o", ls="none", label="observed figure (at its end date)"
         )
     )
-    handles.append(Line2D([], [], color="black", lw=2, label="observed daily mean over its dates"))
+    if any(t.end > t.start and t.aggregate == "mean" for t in targets):
+        handles.append(
+            Line2D([], [], color="black", lw=2, label="observed daily mean over its dates")
+        )
     fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=8)
     fig.suptitle(title, fontsize=10)
     legend_rows = math.ceil(len(handles) / 4)
@@ -203,6 +209,7 @@ def pairs_figure(
     posterior: Sequence,
     fitted: dict[str, float],
     log_scale: Sequence[bool],
+    integer: Sequence[bool],
 ) -> bytes:
     """The last round's accepted sets two parameters at a time (a corner plot): weighted histograms
     on the diagonal, points sized by weight below it, the fitted point as a cross; every axis
@@ -216,6 +223,10 @@ def pairs_figure(
     w = np.array([p.weight for p in posterior], dtype=float)
     w = w / w.sum() if len(w) else w
     data = {name: np.array([float(p.values[name]) for p in posterior]) for name in names}
+    limits = [
+        (lo - 0.5, hi + 0.5) if whole else (lo, hi)
+        for (lo, hi), whole in zip(bounds, integer, strict=True)
+    ]
     size = max(2.2, min(3.0, 9.0 / n))
     fig, axes = plt.subplots(n, n, figsize=(size * n, size * n), squeeze=False)
     for i, yname in enumerate(names):
@@ -224,9 +235,14 @@ def pairs_figure(
             if j > i:
                 ax.axis("off")
                 continue
-            low, high = bounds[j]
+            low, high = limits[j]
             if j == i:
-                edges = np.geomspace(low, high, 16) if log_scale[j] else np.linspace(low, high, 16)
+                if integer[j]:
+                    edges = np.arange(low, high + 0.5)
+                elif log_scale[j]:
+                    edges = np.geomspace(low, high, 16)
+                else:
+                    edges = np.linspace(low, high, 16)
                 ax.hist(data[xname], bins=edges, weights=w, color="tab:blue", alpha=0.7)
                 ax.axvline(fitted[xname], color="black", ls="--", lw=1.2)
                 ax.set_yticks([])
@@ -235,12 +251,15 @@ def pairs_figure(
                     data[xname], data[yname], s=8 + 400 * w, color="tab:blue", alpha=0.5, lw=0
                 )
                 ax.plot(fitted[xname], fitted[yname], "x", color="black", ms=8, mew=2)
-                ax.set_ylim(*bounds[i])
+                ax.set_ylim(*limits[i])
+                _scale(ax.yaxis, log_scale[i], integer[i])
                 if log_scale[i]:
                     ax.set_yscale("log")
+                    _scale(ax.yaxis, True, False)
             ax.set_xlim(low, high)
             if log_scale[j]:
                 ax.set_xscale("log")
+            _scale(ax.xaxis, log_scale[j], integer[j])
             ax.tick_params(labelsize=7)
             if i == n - 1:
                 ax.set_xlabel(xname, fontsize=8)
@@ -253,6 +272,18 @@ def pairs_figure(
     )
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     return _png(fig)
+
+
+def _scale(axis, is_log: bool, whole: bool) -> None:
+    """Plain tick labels: 0.05, 0.1, 0.2 on a log axis, whole numbers for an integer one."""
+    from matplotlib import ticker
+
+    if is_log:
+        axis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0), numticks=5))
+        axis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        axis.set_minor_formatter(ticker.NullFormatter())
+    elif whole:
+        axis.set_major_locator(ticker.MultipleLocator(1))
 
 
 def _png(fig) -> bytes:
