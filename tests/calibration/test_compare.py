@@ -212,3 +212,18 @@ def test_the_report_stays_aligned_when_intervals_are_printed():
         end = header.index(column) + len(column)
         for line in lines:
             assert line[end - 1] != " " and (len(line) == end or line[end] == " "), (column, line)
+
+
+def test_the_comparison_figure_legend_names_each_role_colour_and_the_before_ensemble():
+    from exodus.calibration.figures import BEFORE_COLOUR, ROLE_COLOURS, legend_handles
+
+    targets = [_target("calibration", name="C"), _target("validation", name="V")]
+    runs = [(None, [])] * 3
+    handles = legend_handles(targets, runs, label="after", before=("before: prior", runs[:2]))
+    labels = {h.get_label(): h for h in handles}
+    assert labels["after: calibration target (fitted)"].get_color() == ROLE_COLOURS["calibration"]
+    assert labels["after: validation target (held out)"].get_color() == ROLE_COLOURS["validation"]
+    assert not any("input check" in text for text in labels)  # no input target drawn
+    assert labels["before: prior"].get_color() == BEFORE_COLOUR
+    assert "5-95% of runs (3 runs; 2 before)" in labels
+    assert "observed figure (at its end date)" in labels

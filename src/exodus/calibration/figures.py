@@ -69,8 +69,6 @@ def comparison_figure(
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     n = len(targets)
     cols = min(4, n)
@@ -99,6 +97,25 @@ def comparison_figure(
         ax.set_ylim(bottom=0)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
+    handles = legend_handles(targets, runs, label=label, before=before)
+    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    legend_rows = math.ceil(len(handles) / 4)
+    fig.tight_layout(rect=(0, 0.035 * legend_rows / max(1, rows_n) + 0.04, 1, 0.96))
+    return _png(fig)
+
+
+def legend_handles(
+    targets: Sequence[Target],
+    runs: Runs,
+    *,
+    label: str = "model",
+    before: tuple[str, Runs] | None = None,
+) -> list:
+    """What each colour, line and mark of a comparison figure stands for."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     roles = [r for r in ROLE_COLOURS if any(t.role == r for t in targets)]
     handles: list = [
         Line2D([], [], color=ROLE_COLOURS[r], lw=1.5, label=f"{label}: {ROLE_NAMES[r]}")
@@ -118,11 +135,7 @@ def comparison_figure(
         handles.append(
             Line2D([], [], color="black", lw=2, label="observed daily mean over its dates")
         )
-    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=8)
-    fig.suptitle(title, fontsize=10)
-    legend_rows = math.ceil(len(handles) / 4)
-    fig.tight_layout(rect=(0, 0.035 * legend_rows / max(1, rows_n) + 0.04, 1, 0.96))
-    return _png(fig)
+    return handles
 
 
 def _draw_ensemble(ax, target: Target, runs: Runs, *, colour: str, ls: str) -> None:
