@@ -443,7 +443,9 @@ def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioEr
     if len(problems) == 1:
         return problems[0]
     one, rest = problems[0], len(problems) - 1
-    message = f"{one.message} (and {rest} more problem{'s' if rest > 1 else ''})"
+    message = (
+        f"{one.message} (and {rest} more problem{'s' if rest > 1 else ''}; exodus check lists all)"
+    )
     first = ScenarioError(
         one.file, message, key=one.key, line=one.line, override=one.override, via=one.via
     )
