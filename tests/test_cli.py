@@ -126,12 +126,12 @@ def test_check_lists_every_problem_with_its_key_and_line(write, capsys):
     assert main(["check", str(bad)]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == f"exodus: error: {bad}: 3 problems"
-    problems = sorted(lines[1:])
+    problems = lines[1:]  # in line order
     assert len(problems) == 3, lines
-    assert problems[0].startswith(f"exodus: error: {bad}: attitudes.compassion_mean (line 7): ")
+    assert problems[0].startswith(f"exodus: error: {bad}: housing.rent_response_upp (line 4): ")
+    assert "unknown key 'rent_response_upp' (did you mean 'rent_response_up'?)" in problems[0]
     assert problems[1].startswith(f"exodus: error: {bad}: housing.hosting_days (line 5): ")
-    assert problems[2].startswith(f"exodus: error: {bad}: housing.rent_response_upp (line 4): ")
-    assert "unknown key 'rent_response_upp' (did you mean 'rent_response_up'?)" in problems[2]
+    assert problems[2].startswith(f"exodus: error: {bad}: attitudes.compassion_mean (line 7): ")
     assert not any("more problem" in line for line in lines)
 
 

@@ -99,7 +99,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             if len(exc.problems) > 1:
                 print(f"exodus: error: {file}: {len(exc.problems)} problems", file=sys.stderr)
-            for problem in exc.problems:
+            # in the order of the files' lines, as an editor shows them
+            for problem in sorted(exc.problems, key=lambda e: (e.file, e.line or 0)):
                 print(f"exodus: error: {problem}", file=sys.stderr)
             failed = True
         else:
