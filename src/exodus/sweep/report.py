@@ -247,8 +247,13 @@ def write_report(
         "",
         f"Curves: each line is the mean of its runs (the legend gives how many); dark band: "
         f"{CI_LABEL}; light band, where a panel has at most "
-        f"{figures.MAX_PERCENTILE_CURVES} curves: {PCT_LABEL}. Colour is the parameter value, "
-        "line style the scenario; towns share one y-axis"
+        f"{figures.MAX_PERCENTILE_CURVES} curves: {PCT_LABEL}. "
+        + (
+            "Colour is the parameter value, line style the scenario"
+            if len(groups) > 1
+            else "Colour is the scenario"
+        )
+        + "; towns share one y-axis"
         + (" (here freed: --free-y)" if free_y else "")
         + ". "
         + (
