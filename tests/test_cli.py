@@ -112,6 +112,29 @@ def test_check_reports_each_file(good, write, capsys):
     assert main(["check", str(good)]) == 0
 
 
+def test_check_lists_every_problem_with_its_key_and_line(write, capsys):
+    bad = write(
+        "three.yaml",
+        f"extends: {SCENARIOS / 'classroom.yaml'}\n"
+        "name: three\n"
+        "housing:\n"
+        "  rent_response_upp: 0.04\n"  # line 4: misspelt key
+        "  hosting_days: -3\n"  # line 5: out of bounds
+        "attitudes:\n"
+        "  compassion_mean: lots\n",  # line 7: not a number
+    )
+    assert main(["check", str(bad)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"exodus: error: {bad}: 3 problems"
+    problems = lines[1:]  # in line order
+    assert len(problems) == 3, lines
+    assert problems[0].startswith(f"exodus: error: {bad}: housing.rent_response_upp (line 4): ")
+    assert "unknown key 'rent_response_upp' (did you mean 'rent_response_up'?)" in problems[0]
+    assert problems[1].startswith(f"exodus: error: {bad}: housing.hosting_days (line 5): ")
+    assert problems[2].startswith(f"exodus: error: {bad}: attitudes.compassion_mean (line 7): ")
+    assert not any("more problem" in line for line in lines)
+
+
 @pytest.mark.parametrize(
     ("argv", "what"),
     [

@@ -97,7 +97,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             load_scenario(file, args.set)
         except ScenarioError as exc:
-            print(f"exodus: error: {exc}", file=sys.stderr)
+            if len(exc.problems) > 1:
+                print(f"exodus: error: {file}: {len(exc.problems)} problems", file=sys.stderr)
+            # in the order of the files' lines, as an editor shows them
+            for problem in sorted(exc.problems, key=lambda e: (e.file, e.line or 0)):
+                print(f"exodus: error: {problem}", file=sys.stderr)
             failed = True
         else:
             print(f"ok {file}")

@@ -4,6 +4,7 @@ the validation targets."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import numpy as np
@@ -199,7 +200,7 @@ def test_validation_figures_never_change_the_fit(tmp_path):
         particles.append((out / "particles.csv").read_text(encoding="utf-8"))
     assert particles[0] == particles[1]
     assert summaries[0]["fitted"] == summaries[1]["fitted"]
-    before, after = (s["scores"]["after"]["validation"]["log"] for s in summaries)
+    before, after = (s["scores"]["after"]["validation"]["mean_abs_log_ratio"] for s in summaries)
     assert after > before + 5  # the moved figure was scored, after the fit
     assert summaries[0]["validation_targets"] == ["V1"]
     assert summaries[0]["calibration_targets"] == ["C1", "C2"]
@@ -229,8 +230,8 @@ def test_calibrate_writes_a_scenario_that_extends_the_fitted_one(tmp_path):
         "posterior.csv",
         "posterior.png",
         "compare.csv",
-        "compare_before.png",
-        "compare_after.png",
+        "compare.png",
+        "posterior_pairs.png",
         "summary.json",
         "report.txt",
     ):
@@ -250,3 +251,58 @@ def test_shipped_calibration_file_is_valid():
         assert prior.low <= value <= prior.high, (
             f"the prior of {name} excludes the hand-tuned value"
         )
+
+
+def _toy_file(tmp_path, *, particles: int, accept: float, high: float = 0.95):
+    experiment = tmp_path / "cal.yaml"
+    experiment.write_text(
+        f"name: toy\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\ntargets: targets.csv\n"
+        f"seed: 7\nscale: 0.01\nend: 2022-10-10\nparticles: {particles}\naccept: {accept}\n"
+        "rounds: 0\nreplicates: 2\nparameters:\n"
+        f"  flows.mobilised.transit_share: {{prior: uniform, low: 0.3, high: {high}}}\n",
+        encoding="utf-8",
+    )
+    _write_table(tmp_path / "targets.csv", CAL + VAL)
+    return experiment
+
+
+def test_a_calibration_with_a_tiny_effective_sample_prints_the_warning(
+    tmp_path, monkeypatch, capsys
+):
+    import exodus.calibration.calibrate as calibrate_module
+    from exodus.cli import main
+
+    experiment = _toy_file(tmp_path, particles=20, accept=0.25)  # keeps 5 runs: ESS 5
+    monkeypatch.setattr(calibrate_module, "execute_with", lambda *args: ToyExecutor())
+    out = tmp_path / "out"
+    assert main(["calibrate", str(experiment), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "exodus calibrate: warning: effective sample of the posterior (round 0) is 5.0 of 5 "
+        "kept runs" in err.splitlines()[-1]
+    )
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"][0].startswith("effective sample")
+    assert (out / "report.txt").read_text(encoding="utf-8").startswith("warning: effective")
+    assert (out / "posterior_pairs.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_posterior_against_a_prior_bound_is_warned_about_and_a_free_one_is_not(tmp_path):
+    # the data were made with a transit share of 0.7: a prior ending at 0.72 cuts it off
+    for high, warned in ((0.72, True), (0.95, False)):
+        here = tmp_path / f"h{high}"
+        here.mkdir()
+        summary = calibrate(
+            load_spec(_toy_file(here, particles=200, accept=0.1, high=high)),
+            here / "out",
+            ToyExecutor(),
+        )
+        bound = [w for w in summary["warnings"] if "may cut the posterior off" in w]
+        assert bool(bound) is warned, summary["warnings"]
+        assert not [
+            w for w in summary["warnings"] if w.startswith("effective")
+        ]  # ESS 20, not below
+        if warned:
+            assert bound[0].startswith("flows.mobilised.transit_share: ")
+            assert "top 10%" in bound[0]
+            assert f"warning: {bound[0]}" in (here / "out" / "report.txt").read_text("utf-8")

@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from exodus.calibration.compare import log_score
+from exodus.calibration.compare import mean_abs_log_ratio
 from exodus.calibration.spec import load_spec
 from exodus.calibration.targets import load_targets, model_value
 from exodus.evidence import parse_evidence
@@ -37,8 +37,8 @@ def test_shipped_run_is_the_shipped_experiment(summary):
     assert summary["experiment"] == loaded.spec.model_dump(mode="json")
     assert summary["failed"] == 0
     assert (
-        summary["scores"]["after"]["calibration"]["log"]
-        < (summary["scores"]["before"]["calibration"]["log"])
+        summary["scores"]["after"]["calibration"]["mean_abs_log_ratio"]
+        < (summary["scores"]["before"]["calibration"]["mean_abs_log_ratio"])
     )
 
 
@@ -60,7 +60,9 @@ def test_calibrated_baseline_beats_the_prior_on_the_calibration_targets():
         out = []
         for seed in (11, 12, 13):
             rows = run_scenario(scenario, seed=seed).timeseries
-            out.append(log_score([(model_value(t, rows, scenario), t.observed) for t in targets]))
+            out.append(
+                mean_abs_log_ratio([(model_value(t, rows, scenario), t.observed) for t in targets])
+            )
         return out
 
     after, before = scores(loaded.base), scores(loaded.before)

@@ -7,13 +7,14 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from exodus.calibration.compare import (
     Row,
     ard,
     compare_values,
-    log_score,
+    mean_abs_log_ratio,
     report,
     score,
 )
@@ -30,12 +31,14 @@ def test_ard_is_the_mean_relative_difference():
     assert math.isnan(ard([]))
 
 
-def test_log_score_weighs_half_and_double_alike_and_survives_a_zero():
-    assert log_score([(200.0, 100.0)]) == pytest.approx(log_score([(50.0, 100.0)]))
-    assert log_score([(100.0, 100.0)]) == 0.0
-    assert log_score([(0.0, 100.0)]) == pytest.approx(math.log(1000))
+def test_mean_abs_log_ratio_weighs_half_and_double_alike_and_survives_a_zero():
+    assert mean_abs_log_ratio([(200.0, 100.0)]) == pytest.approx(
+        mean_abs_log_ratio([(50.0, 100.0)])
+    )
+    assert mean_abs_log_ratio([(100.0, 100.0)]) == 0.0
+    assert mean_abs_log_ratio([(0.0, 100.0)]) == pytest.approx(math.log(1000))
     # the same relative miss scores the same for persons and for tenge
-    assert log_score([(1.2e5, 1e5)]) == pytest.approx(log_score([(12.0, 10.0)]))
+    assert mean_abs_log_ratio([(1.2e5, 1e5)]) == pytest.approx(mean_abs_log_ratio([(12.0, 10.0)]))
 
 
 def _target(role: str, observed: float = 100.0, name: str = "T") -> Target:
@@ -161,3 +164,66 @@ def test_a_sweep_that_kept_only_rents_is_compared_on_rents():
     usable, skipped = kept_targets(load_targets(), {"rent_index", "tension_index"})
     assert usable and all(t.metric == "market_rent" for t in usable)
     assert "C1 (departures_abroad)" in skipped
+
+
+def test_crps_of_an_ensemble_matches_the_closed_form_of_a_normal():
+    """CRPS(N(mu, sd), y) = sd * (z (2 Phi(z) - 1) + 2 phi(z) - 1/sqrt(pi)), z = (y - mu) / sd."""
+    from scipy import stats
+
+    from exodus.calibration.compare import crps_ensemble
+
+    draws = np.random.default_rng(5).normal(10.0, 2.0, 20_000)
+    for y in (10.0, 13.0, 4.0):
+        z = (y - 10.0) / 2.0
+        exact = 2.0 * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / np.sqrt(np.pi))
+        assert crps_ensemble(list(draws), y) == pytest.approx(exact, rel=0.02)
+
+
+def test_crps_rewards_an_ensemble_that_covers_the_observation():
+    from exodus.calibration.compare import crps_ensemble
+
+    assert crps_ensemble([7.0], 10.0) == pytest.approx(3.0)  # one run: the absolute error
+    assert crps_ensemble([8.0, 12.0], 10.0) == pytest.approx(2.0 - 4.0 / 4)
+    # the same median, a spread that covers the figure: better than a point that misses it
+    assert crps_ensemble([96.0, 100.0, 104.0], 110.0) > crps_ensemble([90.0, 100.0, 120.0], 110.0)
+    assert crps_ensemble([math.nan, 5.0], 5.0) == 0.0
+    assert math.isnan(crps_ensemble([], 1.0))
+
+
+def test_a_sweep_is_scored_with_crps_and_a_single_run_is_not():
+    rows = compare_values([_target("calibration")], [[90.0, 100.0, 110.0, 120.0]])
+    s = score(rows, "calibration")
+    assert s.crps == pytest.approx(rows[0].crps / 100.0) and 0 < s.crps < s.ard + 0.2
+    assert "CRPS/observed" in report(rows) and "mean abs log ratio" in report(rows)
+    single = compare_values([_target("calibration")], [[110.0]])
+    assert math.isnan(score(single, "calibration").crps)
+    assert "CRPS" not in report(single)
+
+
+def test_the_report_stays_aligned_when_intervals_are_printed():
+    rows = compare_values(
+        [_target("calibration", name="C1"), _target("calibration", observed=7.5e6, name="C2")],
+        [[90.0, 100.0, 110.0, 120.0], [1.23456e6, 7.2e6, 9.87654e6]],
+    )
+    lines = [line for line in report(rows).splitlines() if line.startswith("  C")]
+    header = next(line for line in report(rows).splitlines() if "observed" in line)
+    # every right-aligned column ends at the same place on every line
+    for column in ("observed", "rel.err", "CRPS/obs"):
+        end = header.index(column) + len(column)
+        for line in lines:
+            assert line[end - 1] != " " and (len(line) == end or line[end] == " "), (column, line)
+
+
+def test_the_comparison_figure_legend_names_each_role_colour_and_the_before_ensemble():
+    from exodus.calibration.figures import BEFORE_COLOUR, ROLE_COLOURS, legend_handles
+
+    targets = [_target("calibration", name="C"), _target("validation", name="V")]
+    runs = [(None, [])] * 3
+    handles = legend_handles(targets, runs, label="after", before=("before: prior", runs[:2]))
+    labels = {h.get_label(): h for h in handles}
+    assert labels["after: calibration target (fitted)"].get_color() == ROLE_COLOURS["calibration"]
+    assert labels["after: validation target (held out)"].get_color() == ROLE_COLOURS["validation"]
+    assert not any("input check" in text for text in labels)  # no input target drawn
+    assert labels["before: prior"].get_color() == BEFORE_COLOUR
+    assert "5-95% of runs (3 runs; 2 before)" in labels
+    assert "observed figure (at its end date)" in labels

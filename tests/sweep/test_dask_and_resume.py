@@ -40,7 +40,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def dask_cluster(tmp_path: Path) -> Iterator[str]:
     """A scheduler and a 2-process worker on loopback, separate processes; torn down after."""
-    pytest.importorskip("distributed", reason="the dask extra is installed by tools/setup-venv.sh")
+    pytest.importorskip(
+        "distributed", reason="the dask extra is installed by make test, not by make run"
+    )
     file = tmp_path / "scheduler.json"
     log = (tmp_path / "dask.log").open("wb")
     scheduler = subprocess.Popen(

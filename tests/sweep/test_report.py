@@ -34,7 +34,7 @@ def test_report_has_banded_rent_and_tension_figures(reported: Path) -> None:
 
 def test_peak_table_has_every_group_and_town_with_ordered_intervals(reported: Path) -> None:
     text = (reported / "report.md").read_text()
-    section = text.split("## Peak tension_index per run")[1]
+    section = text.split("## Peak tension_index per run")[1].split("\n## ")[0]
     rows = [
         line.split(" | ")
         for line in section.splitlines()
@@ -43,9 +43,7 @@ def test_peak_table_has_every_group_and_town_with_ordered_intervals(reported: Pa
     assert len(rows) == 2 * 2 * 6  # scenarios x compassion values x towns
     for row in rows:
         peak = float(row[3])
-        low, high = (
-            (float(x) for x in row[4].split("-", 1)) if not row[4].startswith("-") else (-1.0, 2.0)
-        )
+        low, high = (float(x) for x in row[4].split(" to "))
         assert low <= peak <= high and 0 <= peak <= 1
         assert row[5].startswith("2022-")
 
@@ -100,6 +98,9 @@ def test_morris_design_reports_indices_with_confidence(tmp_path: Path) -> None:
     text = (out / "report.md").read_text()
     assert "## Sensitivity of the peak rent_index (morris, SALib)" in text
     assert (out / "sensitivity_tension_index.png").exists()
+    for metric in ("rent_index", "tension_index"):  # the mu*-sigma figure of each metric
+        assert (out / f"morris_{metric}.png").read_bytes()[:4] == b"\x89PNG"
+        assert f"](morris_{metric}.png)" in text
 
 
 def test_report_of_a_directory_without_a_sweep_is_a_user_error(
@@ -140,3 +141,75 @@ def test_sobol_indices_rank_a_known_function() -> None:
         1 / 17, abs=0.1
     )
     assert all(c >= 0 for c in result["ST_conf"])
+
+
+def test_every_kept_metric_has_its_figure_and_peak_table(reported: Path) -> None:
+    text = (reported / "report.md").read_text()
+    for metric in ("rent_index", "tension_index", "migrants_present"):  # TINY's metrics
+        assert (reported / f"{metric}.png").read_bytes()[:4] == b"\x89PNG"
+        assert f"]({metric}.png)" in text and f"## Peak {metric} per run" in text
+        assert (reported / f"response_{metric}.png").exists()  # a grid design
+    assert "![migrants present (persons)](migrants_present.png)" in text
+
+
+def _legend_counts(fig) -> dict[str, int]:
+    (legend,) = fig.legends
+    counts = {}
+    for entry in legend.get_texts():
+        label, n = entry.get_text().rsplit(" (n=", 1)
+        counts[label] = int(n.removesuffix(" runs)"))
+    return counts
+
+
+def test_band_figures_share_y_mark_the_mobilisation_and_count_runs_per_curve(
+    tiny_sweep: Path,
+) -> None:
+    from exodus.sweep.figures import band_figure
+    from exodus.sweep.report import group_columns, group_label, load_results
+
+    info, frame = load_results(tiny_sweep)
+    groups = group_columns(info)
+    # a failed run: its curve holds one run fewer, and its legend must say so
+    frame = frame[frame["run_id"] != "r000000"]
+    fig, warnings = band_figure(frame, groups, "migrants_present", info)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 6
+    assert all(axes[0].get_shared_y_axes().joined(axes[0], ax) for ax in axes[1:])
+    assert len({ax.get_ylim() for ax in axes}) == 1
+    expected = {
+        group_label(key, groups): n for key, n in frame.groupby(groups)["run_id"].nunique().items()
+    }
+    assert _legend_counts(fig) == expected and sorted(expected.values()) == [2, 3, 3, 3]
+    assert axes[0].get_ylabel() == "migrants present (persons)"
+    assert axes[0].get_title() == "Uralsk (border)"  # border towns first
+    for ax in axes:  # the order dashed; the border closure's start dotted, in the Kazakh towns
+        marks = {
+            (str(line.get_xdata()[0])[:10], line.get_ls())
+            for line in ax.get_lines()
+            if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]
+        }
+        closed = set() if ax.get_title() == "Bishkek" else {("2022-09-28", ":")}
+        assert marks == {("2022-09-21", "--")} | closed, (ax.get_title(), marks)
+    assert any("as few as 2 runs per curve" in w for w in warnings)
+    free, _ = band_figure(frame, groups, "migrants_present", info, free_y=True)
+    free_axes = [ax for ax in free.axes if ax.get_visible()]
+    assert not free_axes[0].get_shared_y_axes().joined(free_axes[0], free_axes[1])
+
+
+def test_report_warns_when_replicates_are_too_few_for_the_bands(
+    reported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(reported)]) == 0
+    err = capsys.readouterr().err
+    assert "exodus report: warning: rent_index: as few as 3 runs per curve" in err
+    assert (
+        "> warning: rent_index: as few as 3 runs per curve" in (reported / "report.md").read_text()
+    )
+
+
+def test_every_metric_an_experiment_may_keep_has_a_label_with_its_unit() -> None:
+    from exodus.model.record import COLUMN_LABELS
+    from exodus.sweep.experiment import METRICS
+
+    assert set(COLUMN_LABELS) == set(METRICS)
+    assert all("(" in text and text.endswith(")") for text in COLUMN_LABELS.values())

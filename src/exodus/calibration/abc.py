@@ -22,7 +22,7 @@ import numpy as np
 from scipy.special import ndtr
 from scipy.stats import truncnorm
 
-from exodus.calibration.compare import ard, log_score
+from exodus.calibration.compare import ard, mean_abs_log_ratio
 from exodus.calibration.spec import CalibrationError, CalibrationSpec
 from exodus.calibration.targets import Target, check_places, model_value
 from exodus.scenario.schema import Scenario
@@ -170,7 +170,7 @@ def distance(
     pairs = [(model_value(t, rows, scenario), t.observed) for t in targets]
     if any(math.isnan(m) for m, _ in pairs):
         return math.inf
-    return log_score(pairs) if kind == "log" else ard(pairs)
+    return mean_abs_log_ratio(pairs) if kind == "log" else ard(pairs)
 
 
 # --- the algorithm --------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 The output directory appears whole or not at all (written into a temporary sibling, then renamed):
 particles.csv (every run of every round), posterior.csv (the accepted sets of the last round, with
-weights), posterior.png, calibrated.yaml (a scenario that `extends:` the fitted one with the fitted
-values), compare.csv and compare.png (before and after, over replicates), summary.json.
+weights), posterior.png, posterior_pairs.png, calibrated.yaml (a scenario that `extends:` the fitted
+one with the fitted values), compare.csv and compare.png (before and after in one figure, over
+replicates), report.txt and summary.json (each with the posterior's warnings, if any).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from exodus.calibration.abc import (
     posterior_summary,
 )
 from exodus.calibration.compare import Row, compare_run, comparison_csv, report, score
-from exodus.calibration.figures import comparison_figure, posterior_figure
+from exodus.calibration.diagnostics import posterior_warnings
+from exodus.calibration.figures import comparison_figure, pairs_figure, posterior_figure
 from exodus.calibration.spec import Loaded
 from exodus.calibration.targets import Target, load_targets
 from exodus.outputs import check_target
@@ -69,6 +71,8 @@ def calibrate(
     values = fitted_values(box, posterior)
     calibrated, _ = apply_point(loaded.base, values, loaded.file)
     log(f"fitted: {', '.join(f'{k}={v}' for k, v in values.items())}")
+    last = result.rounds[-1]
+    warnings = posterior_warnings(box, posterior, last.ess, last.round)
 
     scored = [t for t in targets if t.scored or t.role == "input"]
     checks = check_specs(spec, {"before": loaded.before, "after": calibrated})
@@ -81,6 +85,7 @@ def calibrate(
     wall = time.perf_counter() - started
 
     summary = _summary(loaded, result, box, posterior, values, rows, wall)
+    summary["warnings"] = warnings
     _write(out_dir, force, loaded, result, box, values, rows, by_label, scored, summary, calibrated)
     return summary
 
@@ -89,7 +94,12 @@ def _scores(rows: Sequence[Row]) -> dict[str, dict[str, float]]:
     out = {}
     for role in ("calibration", "validation"):
         s = score(rows, role)
-        out[role] = {"targets": s.n, "ard": round(s.ard, 4), "log": round(s.log, 4)}
+        out[role] = {
+            "targets": s.n,
+            "ard": round(s.ard, 4),
+            "mean_abs_log_ratio": round(s.log_ratio, 4),
+            "crps_over_observed": None if math.isnan(s.crps) else round(s.crps, 4),
+        }
     return out
 
 
@@ -271,6 +281,10 @@ def _write(
             box.names, box.bounds, rounds, values, list(box.log), list(box.integer)
         )
         (staging / "posterior.png").write_bytes(png)
+        png = pairs_figure(
+            box.names, box.bounds, posterior, values, list(box.log), list(box.integer)
+        )
+        (staging / "posterior_pairs.png").write_bytes(png)
         (staging / "calibrated.yaml").write_text(
             calibrated_yaml(loaded, out_dir, box, values, summary), encoding="utf-8"
         )
@@ -282,14 +296,22 @@ def _write(
                 table.write(f"scenario,{body[0]}\n")
             table.writelines(f"{label},{line}\n" for line in body[1:])
         (staging / "compare.csv").write_text(table.getvalue(), encoding="utf-8")
-        for label in ("before", "after"):
-            runs = by_label[label]
-            if runs:
-                png = comparison_figure(scored, runs, f"{label} calibration: {runs[0][0].name}")
-                (staging / f"compare_{label}.png").write_bytes(png)
+        before, after = by_label["before"], by_label["after"]
+        if after:
+            png = comparison_figure(
+                scored,
+                after,
+                f"Before and after calibration: {before[0][0].name if before else '?'} "
+                f"(purple, dashed) and {after[0][0].name}",
+                label="after",
+                before=(f"before: {before[0][0].name}", before) if before else None,
+            )
+            (staging / "compare.png").write_bytes(png)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", "utf-8")
+        warned = "".join(f"warning: {w}\n" for w in summary["warnings"])
         (staging / "report.txt").write_text(
-            "".join(f"== {label} ==\n{report(rows[label])}\n" for label in ("before", "after")),
+            (f"{warned}\n" if warned else "")
+            + "".join(f"== {label} ==\n{report(rows[label])}\n" for label in ("before", "after")),
             encoding="utf-8",
         )
         check_target(out_dir, force)

@@ -20,7 +20,8 @@ def add_parser(subparsers: Any) -> None:
         help="hold a run or a sweep against the observed figures and score it",
         description="For each target of the observed-targets table: the model value (the median "
         "over replicates, with a 5-95% interval, for a sweep), the observed value and the "
-        "error; then ARD and the log score, for calibration and validation targets apart. Writes "
+        "error; then ARD, the mean absolute log ratio and, for a sweep, the CRPS of the replicates "
+        "over the observed value, for calibration and validation targets apart. Writes "
         "compare.csv and compare.png into the run directory (or --out PREFIX).",
     )
     compare.add_argument("run_dir", metavar="RUN_DIR", help="a run directory or a sweep directory")
@@ -177,12 +178,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             return _fail(f"--dask {args.dask}: cannot reach the scheduler ({exc})")
         raise
     if not quiet:
-        print((out / "report.txt").read_text(encoding="utf-8"))
+        report = (out / "report.txt").read_text(encoding="utf-8")
+        print(report[report.index("== before ==") :])  # its warnings are printed last, below
         before, after = summary["scores"]["before"], summary["scores"]["after"]
         for role in ("calibration", "validation"):
-            print(
-                f"{role:<12} log score {before[role]['log']:.3f} -> {after[role]['log']:.3f}, "
-                f"ARD {before[role]['ard']:.3f} -> {after[role]['ard']:.3f}"
+            b, a = before[role], after[role]
+            line = (
+                f"{role:<12} mean abs log ratio {b['mean_abs_log_ratio']:.3f} -> "
+                f"{a['mean_abs_log_ratio']:.3f}, ARD {b['ard']:.3f} -> {a['ard']:.3f}"
             )
+            if b["crps_over_observed"] is not None and a["crps_over_observed"] is not None:
+                line += (
+                    f", CRPS/observed {b['crps_over_observed']:.3f} -> "
+                    f"{a['crps_over_observed']:.3f}"
+                )
+            print(line)
         print(f"{summary['runs']} runs in {summary['wall_seconds']:.0f} s; {out}")
+    for warning in summary["warnings"]:  # last, where they are seen; --quiet does not hide them
+        print(f"exodus calibrate: warning: {warning}", file=sys.stderr)
     return 0

@@ -1,14 +1,21 @@
 """Hold a run (or the replicates of a sweep) against the observed targets and score it.
 
-Two scores, each over one role's targets (calibration and validation apart, never mixed):
+Three scores, each over one role's targets (calibration and validation apart, never mixed), each
+named for what it computes:
 
 - ARD, the averaged relative difference: the mean over targets of |model - observed| / observed.
   This is the per-point form of FLEE's score; FLEE's aggregate form (sum of errors over places
   divided by the sum of observations) would let the largest figures drown the rest, and our
   targets mix persons and tenge, so each target counts once.
-- log score: the mean over targets of |ln(model / observed)|. Symmetric where ARD is not (half and
-  double are equally wrong; ARD caps an undershoot at 1 but not an overshoot), and blind to the
-  size of the quantity. This is the distance ABC fits with.
+- mean absolute log ratio: the mean over targets of |ln(model / observed)|. Symmetric where ARD is
+  not (half and double are equally wrong; ARD caps an undershoot at 1 but not an overshoot), and
+  blind to the size of the quantity. This is the distance ABC fits with. It is a distance, not a
+  proper scoring rule: it judges one number (the median of the replicates), not their spread.
+- CRPS / observed, for an ensemble (the replicates of a sweep or of a calibration's check): the
+  continuous ranked probability score of the replicates' empirical distribution against the
+  observed figure, divided by that figure so that persons and tenge add up, then averaged over
+  targets. CRPS is a proper scoring rule: an ensemble scores best, in expectation, by being as
+  sharp as it can while still covering what was observed. For a single run it equals ARD.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from exodus.calibration.targets import Target, TargetsError, check_places, model_value
 from exodus.scenario.schema import Scenario
@@ -51,7 +60,24 @@ def ard(pairs: Sequence[tuple[float, float]]) -> float:
     return math.fsum(errors) / len(errors) if errors else math.nan
 
 
-def log_score(pairs: Sequence[tuple[float, float]]) -> float:
+def crps_ensemble(values: Sequence[float], observed: float) -> float:
+    """CRPS of the empirical distribution of `values` at `observed`, in the target's unit.
+
+    CRPS(F, y) = E|X - y| - E|X - X'| / 2 with X, X' independent draws of F (Gneiting and Raftery
+    2007, eq. 20), here for F the ensemble's empirical distribution; NaN values are left out and
+    an empty ensemble gives NaN. Computed on the sorted values in O(m log m).
+    """
+    x = np.sort(np.asarray([v for v in values if not math.isnan(v)], dtype=float))
+    m = len(x)
+    if m == 0:
+        return math.nan
+    spread_to_obs = float(np.abs(x - observed).mean())
+    # sum over pairs |x_i - x_j| = 2 * sum_i (2i - m + 1) x_i for sorted x (i from 0)
+    pairs = float(2.0 * np.dot(2.0 * np.arange(m) - m + 1, x))
+    return spread_to_obs - pairs / (2.0 * m * m)
+
+
+def mean_abs_log_ratio(pairs: Sequence[tuple[float, float]]) -> float:
     """Mean absolute log ratio over (model, observed) pairs; NaN if there are none."""
     errors = [log_error(m, o) for m, o in pairs]
     return math.fsum(errors) / len(errors) if errors else math.nan
@@ -66,6 +92,8 @@ class Row:
     low: float | None = None
     high: float | None = None
     replicates: int = 1
+    crps: float | None = None
+    """CRPS of the replicates against the observed figure (target units); None for one run."""
 
     @property
     def error(self) -> float:
@@ -82,18 +110,26 @@ class Row:
 
 @dataclass(frozen=True)
 class Scores:
-    """ARD and log score of one role's targets."""
+    """ARD, mean absolute log ratio and (for an ensemble) CRPS / observed of one role's targets."""
 
     role: str
     n: int
     ard: float
-    log: float
+    log_ratio: float
+    crps: float = math.nan
+    """Mean over targets of CRPS / observed; NaN unless every target has replicates."""
+    replicates: int = 1
 
 
 def score(rows: Sequence[Row], role: str) -> Scores:
-    """The scores of the targets of `role` (their model medians against the observed values)."""
-    pairs = [(r.model, r.target.observed) for r in rows if r.target.role == role]
-    return Scores(role, len(pairs), ard(pairs), log_score(pairs))
+    """The scores of the targets of `role` (medians, or ensembles for CRPS, against observed)."""
+    chosen = [r for r in rows if r.target.role == role]
+    pairs = [(r.model, r.target.observed) for r in chosen]
+    crps = math.nan
+    if chosen and all(r.crps is not None for r in chosen):
+        crps = math.fsum(r.crps / r.target.observed for r in chosen) / len(chosen)  # type: ignore[operator]
+    reps = min((r.replicates for r in chosen), default=1)
+    return Scores(role, len(pairs), ard(pairs), mean_abs_log_ratio(pairs), crps, reps)
 
 
 def compare_values(targets: Sequence[Target], values: Sequence[Sequence[float]]) -> list[Row]:
@@ -107,7 +143,8 @@ def compare_values(targets: Sequence[Target], values: Sequence[Sequence[float]])
             rows.append(Row(target, finite[0]))
         else:
             low, high = _quantiles(finite, INTERVAL)
-            rows.append(Row(target, statistics.median(finite), low, high, len(finite)))
+            crps = crps_ensemble(finite, target.observed)
+            rows.append(Row(target, statistics.median(finite), low, high, len(finite), crps))
     return rows
 
 
@@ -154,6 +191,7 @@ CSV_COLUMNS = (
     "error",
     "relative_error",
     "log_error",
+    "crps",
     "source",
     "url",
 )
@@ -195,6 +233,7 @@ def comparison_csv(rows: Sequence[Row]) -> str:
                 _fmt(r.error),
                 _fmt(r.relative),
                 _fmt(r.log),
+                _fmt(r.crps),
                 figure.get("source", ""),
                 figure.get("url", ""),
             ]
@@ -203,34 +242,66 @@ def comparison_csv(rows: Sequence[Row]) -> str:
 
 
 def report(rows: Sequence[Row]) -> str:
-    """A table per role (calibration, validation, then input checks) and the scores of each."""
+    """A table per role (calibration, validation, then input checks) and the scores of each.
+
+    Columns are as wide as their widest cell, so a model value with its interval keeps the table
+    aligned.
+    """
     lines: list[str] = []
     titles = {
         "calibration": "Calibration targets (fitted)",
         "validation": "Validation targets (held out, never fitted)",
         "input": "Input checks (figures the scenario is built from; not scored)",
     }
+    ensemble = any(r.crps is not None for r in rows)
+    header = ["id", "fig", "what", "observed", "model", "rel.err"] + (
+        ["CRPS/obs"] if ensemble else []
+    )
+    right = [False, False, False, True, True, True, True]
     for role, title in titles.items():
         chosen = [r for r in rows if r.target.role == role]
         if not chosen:
             continue
-        lines += [
-            title,
-            f"  {'id':<4} {'fig':<4} {'what':<54} {'observed':>10} {'model':>22} {'rel.err':>8}",
-        ]
+        table = [header]
         for r in chosen:
             model = _fmt(r.model)
             if r.low is not None and r.high is not None:
                 model += f" [{_fmt(r.low)}, {_fmt(r.high)}]"
+            cells = [
+                r.target.id,
+                r.target.figure,
+                r.target.describe(),
+                _fmt(r.target.observed),
+                model,
+                f"{r.relative:.3f}",
+            ]
+            if ensemble:
+                cells.append("" if r.crps is None else f"{r.crps / r.target.observed:.3f}")
+            table.append(cells)
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        lines.append(title)
+        for cells in table:
             lines.append(
-                f"  {r.target.id:<4} {r.target.figure:<4} {r.target.describe():<54} "
-                f"{_fmt(r.target.observed):>10} {model:>22} {r.relative:>8.3f}"
+                "  "
+                + " ".join(
+                    c.rjust(w) if right[i] else c.ljust(w)
+                    for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+                ).rstrip()
             )
         if role != "input":
-            s = score(rows, role)
-            lines.append(f"  {role} score over {s.n} targets: ARD {s.ard:.3f}, log {s.log:.3f}")
+            lines.append("  " + score_line(score(rows, role)))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def score_line(s: Scores) -> str:
+    """`calibration score over 6 targets: ARD 0.318, mean abs log ratio 0.320, ...`."""
+    text = (
+        f"{s.role} score over {s.n} targets: ARD {s.ard:.3f}, mean abs log ratio {s.log_ratio:.3f}"
+    )
+    if not math.isnan(s.crps):
+        text += f", CRPS/observed {s.crps:.3f} (ensembles of {s.replicates}+ runs)"
+    return text
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -40,13 +40,30 @@ def target_curve(
     return [dt.date.fromisoformat(d) for d in dates], [float(v) for v in values]
 
 
+BEFORE_COLOUR = "tab:purple"
+"""The ensemble a calibration started from: a colour no role uses."""
+
+ROLE_NAMES = {
+    "calibration": "calibration target (fitted)",
+    "validation": "validation target (held out)",
+    "input": "input check (not scored)",
+}
+
+Runs = Sequence[tuple[Scenario, Sequence[dict]]]
+
+
 def comparison_figure(
     targets: Sequence[Target],
-    runs: Sequence[tuple[Scenario, Sequence[dict]]],
+    runs: Runs,
     title: str,
+    *,
+    label: str = "model",
+    before: tuple[str, Runs] | None = None,
 ) -> bytes:
     """One panel per target: the model curve (median and 5-95% band of replicates) and the
-    observed figure as a point at the target's end date. PNG bytes."""
+    observed figure as a point at the target's end date. A `before` ensemble (the scenario a
+    calibration started from) is drawn under it in BEFORE_COLOUR, dashed. The legend names the role
+    colours, the point and the bands. PNG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,19 +73,13 @@ def comparison_figure(
     n = len(targets)
     cols = min(4, n)
     rows_n = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows_n, cols, figsize=(3.6 * cols, 2.8 * rows_n), squeeze=False)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(3.6 * cols, 2.8 * rows_n + 1.0), squeeze=False)
     for ax, target in zip(axes.flat, targets, strict=False):
         colour = ROLE_COLOURS[target.role]
-        curves = [target_curve(target, rows, scenario) for scenario, rows in runs]
-        dates = curves[0][0]
-        length = min(len(c[1]) for c in curves)
-        if length:
-            stack = np.array([c[1][:length] for c in curves])
-            ax.plot(dates[:length], np.median(stack, axis=0), color=colour, lw=1.5, label="model")
-            if len(curves) > 1:
-                low, high = np.quantile(stack, [0.05, 0.95], axis=0)
-                ax.fill_between(dates[:length], low, high, color=colour, alpha=0.25, lw=0)
-        ax.plot([target.end], [target.observed], "o", color="black", ms=6, label="observed")
+        if before is not None:
+            _draw_ensemble(ax, target, before[1], colour=BEFORE_COLOUR, ls="--")
+        _draw_ensemble(ax, target, runs, colour=colour, ls="-")
+        ax.plot([target.end], [target.observed], "o", color="black", ms=6)
         if target.end > target.start and target.aggregate == "mean":
             ax.hlines(target.observed, target.start, target.end, color="black", lw=2)
         cumulative = (
@@ -77,6 +88,7 @@ def comparison_figure(
         ax.set_title(
             f"{target.id} {target.figure} {target.role}\n{target.metric} {target.place}{cumulative}",
             fontsize=8,
+            color=colour,
         )
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4))
@@ -85,11 +97,61 @@ def comparison_figure(
         ax.set_ylim(bottom=0)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper right", fontsize=8)
+    handles = legend_handles(targets, runs, label=label, before=before)
+    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=8)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    legend_rows = math.ceil(len(handles) / 4)
+    fig.tight_layout(rect=(0, 0.035 * legend_rows / max(1, rows_n) + 0.04, 1, 0.96))
     return _png(fig)
+
+
+def legend_handles(
+    targets: Sequence[Target],
+    runs: Runs,
+    *,
+    label: str = "model",
+    before: tuple[str, Runs] | None = None,
+) -> list:
+    """What each colour, line and mark of a comparison figure stands for."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    roles = [r for r in ROLE_COLOURS if any(t.role == r for t in targets)]
+    handles: list = [
+        Line2D([], [], color=ROLE_COLOURS[r], lw=1.5, label=f"{label}: {ROLE_NAMES[r]}")
+        for r in roles
+    ]
+    if before is not None:
+        handles.append(Line2D([], [], color=BEFORE_COLOUR, lw=1.5, ls="--", label=before[0]))
+    if len(runs) > 1 or (before is not None and len(before[1]) > 1):
+        counts = f"{len(runs)} runs" + (f"; {len(before[1])} before" if before else "")
+        handles.append(Patch(color="0.6", alpha=0.35, label=f"5-95% of runs ({counts})"))
+    handles.append(
+        Line2D(
+            [], [], color="black", marker="o", ls="none", label="observed figure (at its end date)"
+        )
+    )
+    if any(t.end > t.start and t.aggregate == "mean" for t in targets):
+        handles.append(
+            Line2D([], [], color="black", lw=2, label="observed daily mean over its dates")
+        )
+    return handles
+
+
+def _draw_ensemble(ax, target: Target, runs: Runs, *, colour: str, ls: str) -> None:
+    """The median curve of an ensemble and, for several runs, its 5-95% band."""
+    curves = [target_curve(target, rows, scenario) for scenario, rows in runs]
+    if not curves:
+        return
+    dates = curves[0][0]
+    length = min(len(c[1]) for c in curves)
+    if not length:
+        return
+    stack = np.array([c[1][:length] for c in curves])
+    ax.plot(dates[:length], np.median(stack, axis=0), color=colour, lw=1.5, ls=ls)
+    if len(curves) > 1:
+        low, high = np.quantile(stack, [0.05, 0.95], axis=0)
+        ax.fill_between(dates[:length], low, high, color=colour, alpha=0.2, lw=0)
 
 
 def posterior_figure(
@@ -152,6 +214,89 @@ def posterior_figure(
     fig.suptitle("Accepted parameter sets per round (x axis: the prior range)", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     return _png(fig)
+
+
+def pairs_figure(
+    names: Sequence[str],
+    bounds: Sequence[tuple[float, float]],
+    posterior: Sequence,
+    fitted: dict[str, float],
+    log_scale: Sequence[bool],
+    integer: Sequence[bool],
+) -> bytes:
+    """The last round's accepted sets two parameters at a time (a corner plot): weighted histograms
+    on the diagonal, points sized by weight below it, the fitted point as a cross; every axis
+    spans its prior range, so mass against a bound shows. PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(names)
+    w = np.array([p.weight for p in posterior], dtype=float)
+    w = w / w.sum() if len(w) else w
+    data = {name: np.array([float(p.values[name]) for p in posterior]) for name in names}
+    limits = [
+        (lo - 0.5, hi + 0.5) if whole else (lo, hi)
+        for (lo, hi), whole in zip(bounds, integer, strict=True)
+    ]
+    size = max(2.2, min(3.0, 9.0 / n))
+    fig, axes = plt.subplots(n, n, figsize=(size * n, size * n), squeeze=False)
+    for i, yname in enumerate(names):
+        for j, xname in enumerate(names):
+            ax = axes[i][j]
+            if j > i:
+                ax.axis("off")
+                continue
+            low, high = limits[j]
+            if j == i:
+                if integer[j]:
+                    edges = np.arange(low, high + 0.5)
+                elif log_scale[j]:
+                    edges = np.geomspace(low, high, 16)
+                else:
+                    edges = np.linspace(low, high, 16)
+                ax.hist(data[xname], bins=edges, weights=w, color="tab:blue", alpha=0.7)
+                ax.axvline(fitted[xname], color="black", ls="--", lw=1.2)
+                ax.set_yticks([])
+            else:
+                ax.scatter(
+                    data[xname], data[yname], s=8 + 400 * w, color="tab:blue", alpha=0.5, lw=0
+                )
+                ax.plot(fitted[xname], fitted[yname], "x", color="black", ms=8, mew=2)
+                ax.set_ylim(*limits[i])
+                _scale(ax.yaxis, log_scale[i], integer[i])
+                if log_scale[i]:
+                    ax.set_yscale("log")
+                    _scale(ax.yaxis, True, False)
+            ax.set_xlim(low, high)
+            if log_scale[j]:
+                ax.set_xscale("log")
+            _scale(ax.xaxis, log_scale[j], integer[j])
+            ax.tick_params(labelsize=7)
+            if i == n - 1:
+                ax.set_xlabel(xname, fontsize=8)
+            if j == 0 and i > 0:
+                ax.set_ylabel(yname, fontsize=8)
+    fig.suptitle(
+        f"Posterior, two parameters at a time ({len(posterior)} accepted sets; point size: "
+        "weight; cross and dashed line: fitted median; axes: the prior ranges)",
+        fontsize=9,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    return _png(fig)
+
+
+def _scale(axis, is_log: bool, whole: bool) -> None:
+    """Plain tick labels: 0.05, 0.1, 0.2 on a log axis, whole numbers for an integer one."""
+    from matplotlib import ticker
+
+    if is_log:
+        axis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0), numticks=5))
+        axis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        axis.set_minor_formatter(ticker.NullFormatter())
+    elif whole:
+        axis.set_major_locator(ticker.MultipleLocator(1))
 
 
 def _png(fig) -> bytes:

@@ -61,3 +61,30 @@ COUNT_COLUMNS: frozenset[str] = frozenset(
 
 EVENTS_COLUMNS: tuple[str, ...] = ("date", "day", "town", "kind", "detail")
 """Notable moments: a policy starts or ends, pickets begin or stop, beds run full, rent peaks."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "migrants_present": "migrants present (persons)",
+    "migrants_relocant": "first-wave migrants present (persons)",
+    "migrants_mobilised": "second-wave migrants present (persons)",
+    "arrivals_from_abroad": "arrivals from abroad (persons/day)",
+    "departures_abroad": "departures abroad (persons/day)",
+    "hosted_free": "migrants hosted for free (persons)",
+    "in_short_stay": "migrants in short-stay beds (persons)",
+    "in_shelter": "migrants in shelters (persons)",
+    "unhoused_migrants": "migrants without a bed (persons)",
+    "rent_index": "rent index (1.0 = first day)",
+    "mean_asking_rent": "mean asking rent (local currency/month)",
+    "vacancy_rate": "rental vacancy rate (share of units)",
+    "displaced_locals": "displaced local renters, cumulative (persons)",
+    "unemployment_rate": "unemployment rate (share of labour force)",
+    "food_price_index": "food price index (1.0 = first day)",
+    "alcohol_price_index": "alcohol price index (1.0 = first day)",
+    "attitude_mean": "mean host attitude (-1 hostile to +1 welcoming)",
+    "hostile_share": "hostile households (share)",
+    "welcoming_share": "welcoming households (share)",
+    "hosting_share": "households hosting migrants (share)",
+    "pickets": "pickets (count/day)",
+    "aid_initiatives": "aid initiatives (count/day)",
+    "tension_index": "tension index (0 to 1)",
+}
+"""Each measured column in words with its unit, for axis labels."""

@@ -48,6 +48,8 @@ class ScenarioError(Exception):
         )
         self.via = via
         """What supplied `override`: the CLI's `--set`, or a Python API call's `overrides`."""
+        self.problems: list[ScenarioError] = [self]
+        """Every problem found, this one first: `exodus check` prints them all."""
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -431,20 +433,37 @@ def _locate_node(tree: YDict, path: list[Any]) -> Any:
 
 
 def _validation_error(exc: ValidationError, tree: YDict, top: str) -> ScenarioError:
-    """The first problem of a failed validation, placed in its file, key path and line."""
-    errors = exc.errors(include_url=False)
-    described = [_describe(error, tree) for error in errors]
-    path, message = described[0]
-    # A union reports once per member: say them together.
-    same = [m for p, m in described[1:] if p == path and m != message]
-    if same:
+    """Every problem of a failed validation, each placed in its file, key path and line.
+
+    The first is returned, its message counting the others; `problems` holds them all.
+    """
+    described = [_describe(error, tree) for error in exc.errors(include_url=False)]
+    paths = list(dict.fromkeys(tuple(p) for p, _ in described))
+    problems = [_placed(list(path), described, tree, top) for path in paths]
+    if len(problems) == 1:
+        return problems[0]
+    one, rest = problems[0], len(problems) - 1
+    message = (
+        f"{one.message} (and {rest} more problem{'s' if rest > 1 else ''}; exodus check lists all)"
+    )
+    first = ScenarioError(
+        one.file, message, key=one.key, line=one.line, override=one.override, via=one.via
+    )
+    first.problems = problems
+    return first
+
+
+def _placed(
+    path: list[Any], described: list[tuple[list[Any], str]], tree: YDict, top: str
+) -> ScenarioError:
+    """One key path's problem; a union reports once per member, so its messages are joined."""
+    messages = list(dict.fromkeys(m for p, m in described if p == path))
+    message = messages[0]
+    if len(messages) > 1:
         got = re.search(r", got .*$", message)
         suffix = got.group(0) if got else ""
-        parts = [m.removesuffix(suffix).removeprefix("Input should ") for m in same]
+        parts = [m.removesuffix(suffix).removeprefix("Input should ") for m in messages[1:]]
         message = " or ".join([message.removesuffix(suffix), *parts]) + suffix
-    rest = len({tuple(p) for p, _ in described}) - 1
-    if rest > 0:
-        message += f" (and {rest} more problem{'s' if rest > 1 else ''})"
     origin, _ = _locate(tree, path)
     key = ".".join(str(seg) for seg in path) or None
     if origin is None:

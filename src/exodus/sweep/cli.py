@@ -74,11 +74,19 @@ def add_parser(subparsers: Any) -> None:
     report = subparsers.add_parser(
         "report",
         help="bands, peaks and sensitivity indices of a sweep",
-        description="Write report.md with banded rent and tension curves per scenario and town "
-        "(95% CI of the mean and 5-95 percentile range), a table of peaks with intervals, and "
-        "for Morris or Sobol designs the sensitivity indices (SALib), into the sweep's DIR.",
+        description="Write report.md into the sweep's DIR: for every kept metric a figure of "
+        "its curves per town on a shared y-axis (mean of each curve's runs, 95% CI of the mean "
+        "and 5-95 percentile range, the mobilisation and policy dates marked) and a table of "
+        "peaks with intervals; for a grid design the peak against each parameter's value; for "
+        "Morris or Sobol designs the sensitivity indices (SALib) and, for Morris, a mu*-sigma "
+        "figure. Warns when a curve has too few runs for its bands.",
     )
     report.add_argument("dir", metavar="DIR", help="a sweep directory written by exodus sweep")
+    report.add_argument(
+        "--free-y",
+        action="store_true",
+        help="give each town's panel its own y-axis (default: one shared y-axis per figure)",
+    )
     report.set_defaults(func=cmd_report)
 
 
@@ -120,6 +128,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.dir)
     if not path.is_dir():
         raise SweepError(f"{path}: no such sweep directory")
-    for written in write_report(path):
+
+    def warn(text: str) -> None:
+        print(f"exodus report: warning: {text}", file=sys.stderr)
+
+    for written in write_report(path, free_y=args.free_y, warn=warn):
         print(os.fspath(written))
     return 0

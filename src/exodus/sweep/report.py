@@ -1,8 +1,9 @@
 """`exodus report`: what a sweep says, with its uncertainty shown.
 
-Curves are the mean over runs with two bands, each named in the figure: the 95% confidence interval
-of the mean (Student t over runs: where the mean would fall with more replicates) and the 5-95
-percentile range of the runs (where one run falls). Peaks are taken run by run, then summarised, so
+Every kept metric is reported (the figures are drawn by `exodus.sweep.figures`). Curves are the
+mean over runs with two bands, each named in the figure: the 95% confidence interval of the mean
+(Student t over runs: where the mean would fall with more replicates) and the 5-95 percentile
+range of the runs (where one run falls). Peaks are taken run by run, then summarised, so
 the interval of a peak is the interval of a run's peak, not the peak of the mean curve. Morris and
 Sobol designs also get SALib's sensitivity indices of each metric's peak.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,6 @@ from scipy import stats
 
 from exodus.sweep.store import Store, _atomic_write, read_results
 
-CURVE_METRICS = ("rent_index", "tension_index")
 CI_LABEL = "95% CI of the mean (t)"
 PCT_LABEL = "5-95 percentile range of runs"
 
@@ -104,6 +105,13 @@ def peak_table(frame: pd.DataFrame, groups: list[str], metric: str) -> list[dict
     return rows
 
 
+def run_peaks(frame: pd.DataFrame, groups: list[str], metric: str) -> pd.DataFrame:
+    """Each run's highest value of `metric` in each town, with the run's group labels."""
+    peaks = frame.groupby(["run_id", "town"], sort=True)[metric].max().reset_index()
+    labels = frame.drop_duplicates("run_id").set_index("run_id")[groups]
+    return peaks.join(labels, on="run_id")
+
+
 def _day(number: float) -> dt.date:
     """A day number (days since 1970-01-01) as a date, rounded to the nearest day."""
     return dt.date(1970, 1, 1) + dt.timedelta(days=round(float(number)))
@@ -114,51 +122,6 @@ def _save(fig: Any, path: Path) -> Path:
     fig.savefig(sink, format="png", dpi=110, metadata={"Software": None})
     _atomic_write(path, sink.getvalue())
     return path
-
-
-def plot_bands(frame: pd.DataFrame, groups: list[str], metric: str, path: Path) -> Path:
-    """One panel per town; per group the mean, its 95% CI band and the 5-95 percentile band."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    table = bands(frame, groups, metric)
-    towns = list(dict.fromkeys(frame["town"]))
-    cols = min(3, len(towns))
-    rows = -(-len(towns) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), sharex=True, squeeze=False)
-    keys = sorted(table[groups].drop_duplicates().itertuples(index=False, name=None))
-    colours = plt.get_cmap("tab10")
-    for ax, town in zip(axes.flat, towns, strict=False):
-        here = table[table["town"] == town]
-        for i, key in enumerate(keys):
-            key_t = key if isinstance(key, tuple) else (key,)
-            mask = np.logical_and.reduce([here[c] == v for c, v in zip(groups, key_t, strict=True)])
-            part = here[mask]
-            colour = colours(i % 10)
-            ax.fill_between(part["date"], part["p5"], part["p95"], color=colour, alpha=0.12, lw=0)
-            ax.fill_between(
-                part["date"], part["ci_low"], part["ci_high"], color=colour, alpha=0.35, lw=0
-            )
-            ax.plot(
-                part["date"], part["mean"], color=colour, lw=1.4, label=group_label(key, groups)
-            )
-        ax.set_title(town)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=30)
-    for ax in list(axes.flat)[len(towns) :]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(metric)
-    runs = frame["run_id"].nunique()
-    fig.suptitle(f"{metric}: mean over {runs} runs; dark band: {CI_LABEL}; light band: {PCT_LABEL}")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), fontsize="small")
-    fig.tight_layout(rect=(0, 0.04 + 0.03 * (len(labels) // 4), 1, 0.95))
-    out = _save(fig, path)
-    plt.close(fig)
-    return out
 
 
 def run_outputs(frame: pd.DataFrame, metric: str) -> pd.Series:
@@ -254,12 +217,22 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def write_report(root: Path) -> list[Path]:
-    """Write report.md and its figures into the sweep directory; return the paths written."""
+def write_report(
+    root: Path, *, free_y: bool = False, warn: Callable[[str], None] = lambda text: None
+) -> list[Path]:
+    """Write report.md and its figures into the sweep directory; return the paths written.
+
+    Every kept metric gets its band figure and peak table; a grid design also gets a response
+    figure per metric, a Morris design a mu*-sigma figure. `warn` hears what the bands cannot
+    carry (too few runs per curve); report.md says it too.
+    """
+    from exodus.sweep import figures
+
     info, frame = load_results(root)
     index = pd.read_csv(root / "index.csv") if (root / "index.csv").exists() else None
     groups = group_columns(info)
     experiment = info["experiment"]
+    metrics = [m for m in experiment["metrics"] if m in frame.columns]
     written: list[Path] = []
     lines = [
         f"# Sweep report: {info['name']}",
@@ -272,7 +245,17 @@ def write_report(root: Path) -> list[Path]:
         + f"; {experiment['replicates']} replicates per scenario and design point; "
         f"master seed {experiment['seed']}.",
         "",
-        f"Curves: the mean over runs; dark band: {CI_LABEL}; light band: {PCT_LABEL}. "
+        f"Curves: each line is the mean of its runs (the legend gives how many); dark band: "
+        f"{CI_LABEL}; light band, where a panel has at most "
+        f"{figures.MAX_PERCENTILE_CURVES} curves: {PCT_LABEL}. "
+        + (
+            "Colour is the parameter value, line style the scenario"
+            if len(groups) > 1
+            else "Colour is the scenario"
+        )
+        + "; towns share one y-axis"
+        + (" (here freed: --free-y)" if free_y else "")
+        + ". "
         + (
             "Runs of all design points are pooled per scenario, so the bands include the "
             "parameter ranges."
@@ -281,16 +264,30 @@ def write_report(root: Path) -> list[Path]:
         ),
         "",
     ]
-    for metric in [m for m in CURVE_METRICS if m in frame.columns]:
-        png = plot_bands(frame, groups, metric, root / f"{metric}.png")
-        written.append(png)
-        lines += [f"![{metric}]({png.name})", ""]
-    for metric in [m for m in CURVE_METRICS if m in frame.columns]:
+    warnings: list[str] = []
+    for metric in metrics:
+        fig, said = figures.band_figure(frame, groups, metric, info, free_y=free_y)
+        written.append(figures.save(fig, root / f"{metric}.png"))
+        warnings += said
+        lines += [f"![{figures.label(metric)}]({metric}.png)", ""]
+    for warning in warnings:
+        warn(warning)
+    if warnings:
+        lines += [*(f"> warning: {w}" for w in warnings), ""]
+    if experiment["design"] == "grid" and len(groups) > 1:
+        for metric in metrics:
+            peaks = run_peaks(frame, groups, metric)
+            towns = figures.town_order(frame, info)
+            fig = figures.response_figure(peaks, groups, metric, towns, free_y=free_y)
+            if fig is not None:
+                written.append(figures.save(fig, root / f"response_{metric}.png"))
+                lines += [f"![response of the peak {metric}](response_{metric}.png)", ""]
+    for metric in metrics:
         lines += [
             f"## Peak {metric} per run",
             "",
-            "Mean of the runs' peaks with its 95% t interval; the median date of the runs' peaks "
-            "with the 5-95 percentile range of those dates.",
+            f"{figures.label(metric)}. Mean of the runs' peaks with its 95% t interval; the "
+            "median date of the runs' peaks with the 5-95 percentile range of those dates.",
             "",
             "| group | town | runs | peak | 95% CI | date | dates 5-95% |",
             "|---|---|---:|---:|---|---|---|",
@@ -300,11 +297,11 @@ def write_report(root: Path) -> list[Path]:
             first, last = row["date_range"]
             lines.append(
                 f"| {row['group']} | {row['town']} | {row['runs']} | {_fmt(row['peak'])} | "
-                f"{_fmt(low)}-{_fmt(high)} | {row['date']} | {first} to {last} |"
+                f"{_fmt(low)} to {_fmt(high)} | {row['date']} | {first} to {last} |"
             )
         lines.append("")
     indices = {}
-    for metric in experiment["metrics"]:
+    for metric in metrics:
         result = sensitivity(info, frame, metric)
         if result is None:
             break
@@ -314,6 +311,11 @@ def write_report(root: Path) -> list[Path]:
         if png is not None:
             written.append(png)
             lines += [f"![sensitivity of {metric}]({png.name})", ""]
+        if result["design"] == "morris":
+            fig = figures.morris_figure(result)
+            if fig is not None:
+                written.append(figures.save(fig, root / f"morris_{metric}.png"))
+                lines += [f"![Morris mu* and sigma of {metric}](morris_{metric}.png)", ""]
     report = root / "report.md"
     _atomic_write(report, ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
     if indices:

@@ -74,6 +74,7 @@ def run_sweep(
         "design_points": design_points(experiment),
         "parameter_types": parameter_types(specs, names),
         "runs": len(specs),
+        "scenarios": scenario_dates(specs),
     }
     root = Path(out) if out is not None else default_out_dir(experiment.name)
     store = Store.open(
@@ -108,3 +109,24 @@ def run_sweep(
         missing,
         time.perf_counter() - started,
     )
+
+
+def scenario_dates(specs: list) -> dict[str, dict]:
+    """Per scenario, what its report marks: the mobilisation date, policy starts, border towns.
+
+    Taken from each scenario's first run; kept in experiment.json beside (not in) the hash, so
+    it changes no sweep's identity.
+    """
+    out: dict[str, dict] = {}
+    for spec in specs:
+        scenario = spec.scenario
+        if scenario.name in out:
+            continue
+        out[scenario.name] = {
+            "mobilisation_date": scenario.flows.mobilisation_date.isoformat()
+            if scenario.flows.mobilised_scale > 0
+            else None,
+            "policies": [[p.kind, p.start.isoformat(), p.towns] for p in scenario.policies],
+            "border_towns": [n for n, t in scenario.enabled_towns().items() if t.border],
+        }
+    return out
