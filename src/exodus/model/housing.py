@@ -71,6 +71,7 @@ class Housing:
         self.let_quality_rent = np.zeros((window, n))
         self.let_going_rent = np.zeros((window, n))
         self.discount = np.ones(n)
+        self.vacancy_rate, self.listed = self.usual_vacancy.copy(), listed
         self.lets_today = np.zeros(n)
         units.asking_rent[: units.n] = units.markup[: units.n]
         self.today: dict[str, np.ndarray] = {}
