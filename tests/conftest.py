@@ -20,6 +20,9 @@ def synthetic_result(scenario_file: Path | None = None, days: int = 30) -> RunRe
     """A RunResult with made-up but well-formed records: tests of writing and plotting need rows,
     not a simulation."""
     scenario = load_scenario(scenario_file or SCENARIOS / "classroom.yaml")
+    # A whole run of `days` days: its scenario ends on the last day it has rows for.
+    last = scenario.start + dt.timedelta(days=days - 1)
+    scenario = scenario.model_copy(update={"end": last})
     timeseries, events = [], []
     for day in range(days):
         date = scenario.start + dt.timedelta(days=day)

@@ -61,7 +61,7 @@ def test_meta_and_scenario_describe_the_run(result, tmp_path):
     assert meta["scenario_sha256"] == hashlib.sha256(text).hexdigest()
     assert meta["seed"] == 99 and meta["agent_steps"] == 1234
     assert meta["agent_weight"] == pytest.approx(1 / 0.02)
-    assert (meta["start"], meta["end"]) == ("2022-09-01", "2022-11-30")
+    assert (meta["start"], meta["end"]) == ("2022-09-01", "2022-09-30")  # 30 synthetic days
     assert set(meta["versions"]) == {"exodus", "mesa", "numpy", "pydantic", "python"}
     assert {"git_commit", "wall_seconds", "created_at"} <= set(meta)
     again = load_scenario(out / "scenario.yaml")

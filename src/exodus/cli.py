@@ -2,7 +2,9 @@
 
 A user's mistake (a bad scenario, an existing output directory, a missing run) ends with exit code 2
 and one line on stderr, `exodus: error: <where>: <what>`, never a traceback: the message is the
-whole help the user needs. Only a bug in exodus itself shows a traceback.
+whole help the user needs. Only a bug in exodus itself shows a traceback. The machine's refusals
+(a full disk, a permission) are one line naming the path and the operating system's reason, and
+SIGTERM and SIGHUP stop a command as Ctrl-C does (exit 128 + the signal's number).
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from exodus import __version__
-from exodus.cliargs import EXIT_INTERRUPTED, EXIT_USER_ERROR, scale, whole_number
+from exodus import __version__, limits
+from exodus.cliargs import EXIT_USER_ERROR, add_no_limits, scale, whole_number
+from exodus.files import UserFileError, check_output_dir, check_output_file
 from exodus.outputs import OutputExistsError, RunDirError, check_target
 from exodus.progress import day_progress
 from exodus.runner import RunResult
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
 from exodus.shipped import scenario_names
+from exodus.stopping import exit_code, signal_name, stop_on_signals
 
-USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError)
+USER_ERRORS = (ScenarioError, OutputExistsError, RunDirError, UserFileError)
 
 
 _seed = whole_number(0, 2**63 - 1, "2**63 - 1")
@@ -82,6 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = Scenario.model_validate({**scenario.model_dump(), **update})
     out_dir = Path(args.out) if args.out else default_out_dir(scenario)
     check_target(out_dir, args.force)  # before the run, not after minutes of work
+    check_output_dir(out_dir)
     days = (scenario.end - scenario.start).days + 1
     with day_progress(scenario.name, total=days, enabled=not args.quiet) as progress:
         done = api.run(scenario, progress=progress)
@@ -121,11 +126,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from exodus.plots import RunData, plot_compare, plot_run
 
+    single = len(args.dirs) == 1 and args.out is None
+    prefix = args.out or "compare"
+    targets = (
+        [Path(args.dirs[0]) / f"{panel}.png" for panel in ("rent", "tension")]
+        if single
+        else [Path(f"{prefix}_{panel}.png") for panel in ("rent", "tension")]
+    )
+    for target in targets:  # before any run is read or drawn
+        check_output_file(target)
     runs = [RunData.from_dir(run_dir) for run_dir in args.dirs]
-    if len(runs) == 1 and args.out is None:
-        paths = plot_run(runs[0], args.dirs[0])
-    else:
-        paths = plot_compare(runs, args.out or "compare")
+    paths = plot_run(runs[0], args.dirs[0]) if single else plot_compare(runs, prefix)
     for path in paths:
         print(path)
     return 0
@@ -185,12 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=_scale, help="agents per real household, in (0, 1]")
     run.add_argument("--force", action="store_true", help="replace an existing output directory")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_no_limits(run)
     run.set_defaults(func=cmd_run)
 
     check = commands.add_parser(
         "check", parents=[overrides], help="validate scenario files without running them"
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="scenario files or shipped names")
+    add_no_limits(check)
     check.set_defaults(func=cmd_check)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")
@@ -221,10 +234,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own usage errors (code 2) and --help (code 0)
         return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
     try:
-        return args.func(args)
+        with stop_on_signals(), limits.lift(getattr(args, "no_limits", False)):
+            return args.func(args)
     except USER_ERRORS as exc:
         print(f"exodus: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        print("exodus: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP
+        print(f"exodus: interrupted by {signal_name(exc)}", file=sys.stderr)
+        return exit_code(exc)
+    except OSError as exc:  # the machine said no: a full disk, a lost permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"exodus: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR

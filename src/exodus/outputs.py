@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import math
 import platform
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import exodus
+from exodus.files import check_output_dir, staging_dir
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.runner import RunResult
 from exodus.scenario.loader import dump_scenario
@@ -94,14 +96,18 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> None:
 def read_rows(path: Path, run_dir: Path, required: Iterable[str]) -> list[dict[str, str]]:
     """The rows of one CSV file of a run directory, values as text; a missing or broken file, or
     one without the `required` columns, is a RunDirError naming it."""
+    from exodus import limits
+    from exodus.files import UserFileError, read_user_text
+
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            header = reader.fieldnames or []
-    except FileNotFoundError:
-        raise RunDirError(f"{path}: no such file (is {run_dir} a run directory?)") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = read_user_text(path, what="run's CSV file", limit=limits.MAX_CSV_BYTES)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = list(reader)
+        header = reader.fieldnames or []
+    except UserFileError as exc:
+        hint = f" (is {run_dir} a run directory?)" if exc.message == "no such file" else ""
+        raise RunDirError(f"{exc}{hint}") from None
+    except csv.Error as exc:
         raise RunDirError(f"{path}: cannot be read ({exc})") from None
     missing = [column for column in required if column not in header]
     if missing:
@@ -181,8 +187,9 @@ def write_run(result: RunResult, out_dir: str | Path, force: bool = False) -> li
 
     out_dir = Path(out_dir)
     check_target(out_dir, force)
+    check_output_dir(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    staging = staging_dir(out_dir)
     try:
         write_csv(staging / "timeseries.csv", TIMESERIES_COLUMNS, result.timeseries)
         write_csv(staging / "events.csv", EVENTS_COLUMNS, result.events)
@@ -213,3 +220,74 @@ def _swap_into_place(staging: Path, out_dir: Path, force: bool) -> None:
         old.rename(out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def read_timeseries(run_dir: str | Path, numeric: Sequence[str]) -> list[dict[str, str]]:
+    """A written run's timeseries.csv, checked as it is read back: a RunDirError naming the file
+    and line if it is not a whole run (a truncated last line, a town cut short, fewer days than
+    meta.json says) or if a column of `numeric` holds anything but a finite number."""
+    from exodus import limits
+    from exodus.files import UserFileError, read_user_text
+
+    run_dir = Path(run_dir)
+    path = run_dir / "timeseries.csv"
+    try:
+        text = read_user_text(path, what="run's timeseries.csv", limit=limits.MAX_CSV_BYTES)
+    except UserFileError as exc:
+        hint = f" (is {run_dir} a run directory?)" if exc.message == "no such file" else ""
+        raise RunDirError(f"{exc}{hint}") from None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        records = list(reader)
+    except csv.Error as exc:
+        raise RunDirError(f"{path}: damaged CSV ({exc})") from None
+    needed = ["date", "town", *numeric]
+    missing = [c for c in needed if c not in header]
+    if missing or not records:
+        raise RunDirError(f"{path}: no rows, or missing columns {sorted(missing)}")
+    rows: list[dict[str, str]] = []
+    per_town: dict[str, list[str]] = {}
+    for line, record in enumerate(records, start=2):
+        if len(record) != len(header):
+            raise RunDirError(
+                f"{path}: line {line} has {len(record)} of {len(header)} columns (truncated?)"
+            )
+        row = dict(zip(header, record, strict=True))
+        try:
+            dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise RunDirError(
+                f"{path}: line {line}: date {row['date'][:40]!r} is not a date"
+            ) from None
+        for column in numeric:
+            try:
+                value = float(row[column])
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise RunDirError(
+                    f"{path}: line {line}: {column} is {row[column][:40]!r}, not a finite number"
+                )
+        per_town.setdefault(row["town"], []).append(row["date"])
+        rows.append(row)
+    lengths = {town: len(dates) for town, dates in per_town.items()}
+    if len(set(lengths.values())) > 1:
+        raise RunDirError(
+            f"{path}: towns have different numbers of days ({lengths}); the file is cut short"
+        )
+    end = _meta_end(run_dir)
+    last = max(max(dates) for dates in per_town.values())
+    if end is not None and last != end:
+        raise RunDirError(f"{path}: ends on {last}, but meta.json says the run ended on {end}")
+    return rows
+
+
+def _meta_end(run_dir: Path) -> str | None:
+    """The last day of the run as meta.json records it, if meta.json can be read."""
+    try:
+        meta = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    end = meta.get("end") if isinstance(meta, dict) else None
+    return end if isinstance(end, str) else None

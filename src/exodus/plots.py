@@ -19,7 +19,7 @@ from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from exodus.outputs import RunDirError, read_rows
+from exodus.outputs import read_timeseries
 from exodus.runner import RunResult
 from exodus.scenario.loader import load_scenario
 from exodus.scenario.schema import Scenario
@@ -64,10 +64,7 @@ class RunData:
     def from_dir(cls, run_dir: str | Path) -> RunData:
         """A written run: its timeseries.csv, and its scenario.yaml for names and dates."""
         run_dir = Path(run_dir)
-        path = run_dir / "timeseries.csv"
-        rows = read_rows(path, run_dir, ("date", "town", "rent_index", "tension_index"))
-        if not rows:
-            raise RunDirError(f"{path}: no rows")
+        rows = read_timeseries(run_dir, ["rent_index", "tension_index"])
         scenario_file = run_dir / "scenario.yaml"
         scenario = load_scenario(scenario_file) if scenario_file.is_file() else None
         return cls.from_scenario(scenario, run_dir.resolve().name, rows)

@@ -9,13 +9,13 @@ replicates), report.txt and summary.json (each with the posterior's warnings, if
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -40,6 +40,7 @@ from exodus.calibration.diagnostics import posterior_warnings
 from exodus.calibration.figures import comparison_figure, pairs_figure, posterior_figure
 from exodus.calibration.spec import Loaded
 from exodus.calibration.targets import Target, load_targets
+from exodus.files import check_output_dir, hold_lock, staging_dir
 from exodus.outputs import check_target
 from exodus.scenario.schema import Scenario
 from exodus.sweep.executor import RunOutcome
@@ -55,8 +56,30 @@ def calibrate(
     log: Callable[[str], None] = lambda text: None,
 ) -> dict[str, Any]:
     """Fit, check and write; `run(specs, keep)` executes runs in spec order. Returns the summary."""
-    spec = loaded.spec
     check_target(out_dir, force)
+    check_output_dir(out_dir)
+    made = [p for p in reversed(out_dir.absolute().parents) if not p.exists()]
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    lock = hold_lock(lock_path, f"exodus calibrate {loaded.file}", out_dir)
+    try:
+        return _calibrate(loaded, out_dir, run, force, log)
+    finally:
+        lock_path.unlink(missing_ok=True)
+        os.close(lock)
+        for parent in reversed(made):  # a failed calibration leaves no empty directories
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+
+
+def _calibrate(
+    loaded: Loaded,
+    out_dir: Path,
+    run: Callable[[Sequence, Any], list[RunOutcome]],
+    force: bool,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    spec = loaded.spec
     targets = load_targets(loaded.targets_path)
     fitting = calibration_only(targets)
     started = time.perf_counter()
@@ -265,7 +288,7 @@ def _write(
     expected: Scenario,
 ) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    staging = staging_dir(out_dir)
     try:
         (staging / "particles.csv").write_text(_particles_csv(result, box), encoding="utf-8")
         posterior = result.posterior()

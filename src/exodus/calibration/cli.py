@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from exodus.calibration.targets import TargetsError
-from exodus.cliargs import EXIT_USER_ERROR, whole_number
+from exodus.cliargs import EXIT_USER_ERROR, add_no_limits, dask_address, whole_number
 
 _workers = whole_number(1, 4096)
 
@@ -61,10 +61,12 @@ def add_parser(subparsers: Any) -> None:
     calibrate.add_argument(
         "--dask",
         metavar="ADDRESS",
+        type=dask_address,
         help="run on a Dask scheduler (tcp://host:8786), or 'local' for a local Dask cluster",
     )
     calibrate.add_argument("--force", action="store_true", help="replace an existing DIR")
     calibrate.add_argument("--quiet", action="store_true", help="no progress and no report")
+    add_no_limits(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
 
 
@@ -82,6 +84,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     from exodus.calibration.figures import comparison_figure
     from exodus.calibration.load import (
+        check_sweep_info,
         is_sweep,
         kept_targets,
         load_run_dir,
@@ -89,13 +92,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
         sweep_columns,
     )
     from exodus.calibration.targets import load_targets
+    from exodus.files import UserFileError, check_output_file
 
+    path = Path(args.run_dir)
+    prefix = Path(args.out) if args.out else path / "compare"
+    csv_path = prefix.with_name(prefix.name + ".csv")
+    png_path = prefix.with_name(prefix.name + ".png")
     try:
-        targets = load_targets(args.observed)
-        path = Path(args.run_dir)
         if not path.is_dir():
             raise TargetsError(f"{path}: no such run or sweep directory")
+        if not prefix.parent.is_dir():
+            raise TargetsError(f"--out {args.out}: the directory {prefix.parent} does not exist")
+        for output in (csv_path, png_path):  # before anything is read or computed
+            check_output_file(output)
+        targets = load_targets(args.observed)
         if is_sweep(path):
+            check_sweep_info(path)  # a damaged experiment.json before any note about metrics
             targets, skipped = kept_targets(targets, sweep_columns(path))
             if not targets:
                 raise TargetsError(
@@ -113,11 +125,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         else:
             groups = [load_run_dir(path)]
         results = [(g, compare_run(targets, g.runs, str(path))) for g in groups]
-    except TargetsError as exc:
+    except (TargetsError, UserFileError) as exc:
         return _fail(str(exc))
-    prefix = Path(args.out) if args.out else path / "compare"
-    if not prefix.parent.is_dir():
-        return _fail(f"--out {args.out}: the directory {prefix.parent} does not exist")
     csv_lines: list[str] = []
     for group, rows in results:
         body = comparison_csv(rows).splitlines()
@@ -126,8 +135,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         csv_lines += [f'"{group.label}",{line}' for line in body[1:]]
         print(f"== {group.label} ({len(group.runs)} run{'s' if len(group.runs) > 1 else ''}) ==")
         print(report(rows))
-    csv_path = prefix.with_name(prefix.name + ".csv")
-    png_path = prefix.with_name(prefix.name + ".png")
     write_atomic(csv_path, "\n".join(csv_lines) + "\n")
     first, _ = results[0]
     scenario = first.runs[0][0]
@@ -146,6 +153,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from exodus.calibration.calibrate import calibrate, execute_with
     from exodus.calibration.spec import load_spec
     from exodus.sweep.cli import default_out_dir
+    from exodus.sweep.executor import ExecutorError
 
     if args.workers is not None and args.dask not in (None, "local"):
         return _fail("--workers sizes the local pool or --dask local, not a remote cluster")
@@ -171,12 +179,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         summary = calibrate(
             loaded, out, execute_with(args.workers, args.dask, not quiet), force=args.force, log=log
         )
-    except TargetsError as exc:
+    except (TargetsError, ExecutorError) as exc:
         return _fail(str(exc))
-    except OSError as exc:
-        if args.dask:
-            return _fail(f"--dask {args.dask}: cannot reach the scheduler ({exc})")
-        raise
     if not quiet:
         report = (out / "report.txt").read_text(encoding="utf-8")
         print(report[report.index("== before ==") :])  # its warnings are printed last, below

@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -305,14 +304,7 @@ def score_line(s: Scores) -> str:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all: into a temporary sibling, then rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write a file whole or not at all (the shared writer: temporary sibling, then rename)."""
+    from exodus.files import atomic_write
+
+    atomic_write(path, data if isinstance(data, bytes) else data.encode("utf-8"))

@@ -2,19 +2,22 @@
 
 A run directory gives one run (timeseries.csv and the scenario.yaml it ran). A sweep directory
 gives, for each scenario and design point, the rows of all its replicates; each group's scenario is
-rebuilt from the experiment's scenario file with the point's parameter values, because the towns'
-countries and one-room rents live there, not in results.parquet.
+the scenario the sweep stored in experiment.json as it ran it (a sweep made before exodus stored
+them: rebuilt from the experiment's scenario file) with the point's parameter values, because the
+towns' countries and one-room rents live there, not in results.parquet. Every file is checked as
+it is read back: a damaged one is an error naming it, never a traceback or a silent gap.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from exodus.calibration.targets import Target, TargetsError
+from exodus.outputs import RunDirError, read_timeseries
 from exodus.scenario.loader import ScenarioError, load_scenario
 from exodus.scenario.schema import Scenario
 from exodus.shipped import EXPERIMENTS_DIR
@@ -33,10 +36,10 @@ def is_sweep(path: Path) -> bool:
 
 
 def load_run_dir(path: Path) -> Group:
-    """One written run: its rows (values as text) and its resolved scenario."""
+    """One written run: its rows (values as text), checked whole, and its resolved scenario."""
     series = path / "timeseries.csv"
     scenario_file = path / "scenario.yaml"
-    if not series.is_file():
+    if not series.is_file() and not series.exists():
         raise TargetsError(
             f"{path}: not a run directory (no timeseries.csv) nor a sweep "
             "directory (no experiment.json)"
@@ -44,13 +47,11 @@ def load_run_dir(path: Path) -> Group:
     if not scenario_file.is_file():
         raise TargetsError(f"{scenario_file}: no such file (the run's scenario is needed)")
     try:
-        with series.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TargetsError(f"{series}: cannot be read ({exc})") from None
-    missing = {"date", "town", "country"} - set(rows[0] if rows else {})
-    if missing:
-        raise TargetsError(f"{series}: no rows, or missing columns {sorted(missing)}")
+        rows = read_timeseries(path, ["rent_index"])
+    except RunDirError as exc:
+        raise TargetsError(str(exc)) from None
+    if "country" not in rows[0]:
+        raise TargetsError(f"{series}: missing column 'country'")
     try:
         scenario = load_scenario(scenario_file)
     except ScenarioError as exc:
@@ -62,6 +63,18 @@ def _resolve_scenarios(info: dict, path: Path, scenario_file: Path | None) -> di
     """Scenario name -> resolved scenario (with the experiment's `set`), for a sweep's runs."""
     experiment = info.get("experiment", {})
     overrides = experiment.get("set", [])
+    stored = info.get("resolved_scenarios")
+    if scenario_file is None and isinstance(stored, list):
+        # The scenarios as the sweep ran them: an edit of a file since, or another directory,
+        # cannot change what the runs are compared as.
+        try:
+            resolved = [Scenario.model_validate(tree) for tree in stored]
+        except (ValidationError, TypeError) as exc:
+            raise TargetsError(
+                f"{path / 'experiment.json'}: damaged (a stored scenario does not load: "
+                f"{str(exc).splitlines()[0]})"
+            ) from None
+        return {scenario.name: scenario for scenario in resolved}
     if scenario_file is not None:
         files = [scenario_file]
     else:
@@ -88,14 +101,34 @@ def _resolve_scenarios(info: dict, path: Path, scenario_file: Path | None) -> di
     return scenarios
 
 
+def check_sweep_info(path: Path) -> dict:
+    """A sweep directory's experiment.json, checked; a TargetsError if it is damaged."""
+    from exodus.sweep.store import Store, StoreError
+
+    try:
+        return Store.read_info(path)
+    except StoreError as exc:
+        raise TargetsError(str(exc)) from None
+
+
 def sweep_columns(path: Path) -> set[str]:
     """The columns a sweep's results.parquet holds."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from exodus import limits
+    from exodus.files import UserFileError, check_user_file
+
     results = path / "results.parquet"
-    if not results.is_file():
+    if not results.exists():
         raise TargetsError(f"{results}: no such file (has the sweep finished?)")
-    return set(pq.read_schema(results).names)
+    try:
+        check_user_file(results, what="sweep's results.parquet", limit=limits.MAX_SWEEP_FILE_BYTES)
+        return set(pq.read_schema(results).names)
+    except UserFileError as exc:
+        raise TargetsError(str(exc)) from None
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise TargetsError(f"{results}: damaged ({str(exc).strip()[:200]})") from None
 
 
 def kept_targets(targets: Sequence[Target], columns: set[str]) -> tuple[list[Target], list[str]]:
@@ -115,33 +148,38 @@ def load_sweep_dir(
 ) -> list[Group]:
     """A sweep's runs grouped by scenario and design point, rows limited to the targets' dates."""
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     from exodus.sweep.experiment import ExperimentError, apply_point
+    from exodus.sweep.store import StoreError, read_parquet
 
-    try:
-        info = json.loads((path / "experiment.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TargetsError(f"{path / 'experiment.json'}: cannot be read ({exc})") from None
+    info = check_sweep_info(path)
     results = path / "results.parquet"
-    if not results.is_file():
+    if not results.exists():
         raise TargetsError(f"{results}: no such file (has the sweep finished?)")
-    columns = set(pq.read_schema(results).names)
+    try:
+        whole = read_parquet(results, what="sweep's results.parquet")
+    except StoreError as exc:
+        raise TargetsError(str(exc)) from None
+    columns = set(whole.column_names)
     needed = {"rent_index" if t.metric == "market_rent" else t.metric for t in targets}
     absent = sorted(needed - columns)
     if absent:
         raise TargetsError(
             f"{path}: the sweep kept no {', '.join(absent)}: add them to the experiment's metrics"
         )
-    table = pq.read_table(
-        results, columns=["scenario", "point", "replicate", "date", "town", *sorted(needed)]
-    )
+    labels = ["scenario", "point", "replicate", "date", "town"]
+    absent = [c for c in labels if c not in columns]
+    if absent:
+        raise TargetsError(f"{results}: damaged (no column {', '.join(absent)})")
+    table = whole.select([*labels, *sorted(needed)])
     first = min(t.start for t in targets)
     last = max(t.end for t in targets)
     date = table["date"]
     table = table.filter(pc.and_(pc.greater_equal(date, first), pc.less_equal(date, last)))
     scenarios = _resolve_scenarios(info, path, scenario_file)
     points = info.get("design_points", [{}])
+    if pc.max(table["point"]).as_py() is not None and pc.max(table["point"]).as_py() >= len(points):
+        raise TargetsError(f"{results}: damaged (a design point not in experiment.json)")
     grouped: dict[tuple[str, int], dict[int, list[dict]]] = {}
     for row in table.to_pylist():
         runs = grouped.setdefault((row["scenario"], row["point"]), {})

@@ -15,7 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
+from exodus import limits
+from exodus.scenario.loader import (
+    ScenarioError,
+    check_run_length,
+    load_scenario,
+    read_yaml_mapping,
+)
 from exodus.scenario.schema import Scenario
 from exodus.shipped import experiment_file
 
@@ -25,7 +31,10 @@ class CalibrationError(ScenarioError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are errors, and so is a number written as text or as true/false, or a whole
+    number written as 2.0 (strict types)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Prior(_Strict):
@@ -77,7 +86,9 @@ class CalibrationSpec(_Strict):
     )
     seed: int = Field(ge=0, le=2**63 - 1, description="Master seed: proposals and run seeds.")
     scale: float = Field(gt=0.0, le=1.0, description="Agents per real household in every run.")
-    end: dt.date = Field(description="Last simulated day of every run (the data stop on 4 Oct).")
+    end: dt.date = Field(
+        strict=False, description="Last simulated day of every run (the data stop on 4 Oct)."
+    )
     distance: Literal["log", "ard"] = Field(
         "log", description="log: mean |ln(model/observed)|; ard: mean relative difference."
     )
@@ -124,6 +135,26 @@ def _scenario(here: Path, name: str, file: str, key: str, spec: CalibrationSpec)
     return scenario.model_copy(update={"scale": spec.scale, "end": spec.end}, deep=True)
 
 
+def check_budget(spec: CalibrationSpec, file: str) -> int:
+    """The runs of a calibration, refused above the stated maxima before any is made."""
+    runs = spec.particles * (spec.rounds + 1) + 2 * spec.replicates
+    if limits.over(spec.particles, limits.MAX_PARTICLES):
+        raise CalibrationError(
+            file,
+            f"{spec.particles:,} particles, more than the {limits.MAX_PARTICLES:,} a round may "
+            f"have ({limits.HOW_TO_LIFT})",
+            key="particles",
+        )
+    if limits.over(runs, limits.MAX_RUNS):
+        raise CalibrationError(
+            file,
+            f"{runs:,} runs, more than the {limits.MAX_RUNS:,} a calibration may have "
+            f"({limits.HOW_TO_LIFT})",
+            key="rounds",
+        )
+    return runs
+
+
 def load_spec(path: str | os.PathLike[str]) -> Loaded:
     """Read and check a calibration file (or a shipped one by name) and the scenarios it names."""
     path = experiment_file(path)
@@ -133,11 +164,16 @@ def load_spec(path: str | os.PathLike[str]) -> Loaded:
         spec = CalibrationSpec.model_validate(data)
     except ValidationError as exc:
         raise _error(exc, shown) from None
+    check_budget(spec, shown)
     here = Path(shown).parent
     base = _scenario(here, spec.scenario, shown, "scenario", spec)
     before = base if spec.before is None else _scenario(here, spec.before, shown, "before", spec)
     if spec.end <= base.start:
         raise CalibrationError(shown, f"{spec.end} is not after the scenario's start", key="end")
+    try:
+        check_run_length(base, None, shown)
+    except ScenarioError as exc:
+        raise CalibrationError(shown, exc.message, key="end") from None
     from exodus.calibration.abc import check_parameters
 
     check_parameters(spec, base, shown)

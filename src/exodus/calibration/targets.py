@@ -21,7 +21,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from exodus import limits
 from exodus.evidence import load_observed
+from exodus.files import UserFileError, read_user_text
 from exodus.model.record import COUNT_COLUMNS, TIMESERIES_COLUMNS
 from exodus.scenario.schema import COUNTRIES, Scenario
 
@@ -112,13 +114,9 @@ def load_targets(path: str | os.PathLike[str] | None = None) -> list[Target]:
     path = default_targets_path() if path is None else Path(path)
     shown = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TargetsError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise TargetsError(f"{shown}: is a directory, not a targets table") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetsError(f"{shown}: cannot be read ({exc})") from None
+        text = read_user_text(path, what="targets table", limit=limits.MAX_CSV_BYTES)
+    except UserFileError as exc:
+        raise TargetsError(str(exc)) from None
     reader = csv.DictReader(text.splitlines())
     header = tuple(reader.fieldnames or ())
     if header != COLUMNS:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import math
 import os
 import re
 import types
@@ -20,6 +22,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from exodus import limits
+from exodus.files import UserFileError, read_user_text
 from exodus.scenario.schema import Scenario
 from exodus.shipped import scenario_file
 
@@ -95,7 +99,35 @@ def _line_loader(file: str) -> type[yaml.SafeLoader]:
     """A SafeLoader that builds YDict/YList stamped with `file` and 1-based lines."""
 
     class LineLoader(yaml.SafeLoader):
-        pass
+        depth = 0
+        nodes = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # Nesting and size are bounded before composing's recursion and time can run away.
+            self.depth += 1
+            self.nodes += 1
+            try:
+                if self.depth > limits.MAX_YAML_DEPTH:
+                    raise yaml.composer.ComposerError(
+                        None,
+                        None,
+                        f"nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                        self.peek_event().start_mark,
+                    )
+                if self.nodes > limits.MAX_YAML_NODES:
+                    raise yaml.composer.ComposerError(
+                        None,
+                        None,
+                        f"holds more than {limits.MAX_YAML_NODES:,} values",
+                        self.peek_event().start_mark,
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_document(self, node: yaml.Node) -> Any:
+            _check_expansion(node)
+            return super().construct_document(node)
 
     def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> YDict:
         loader.flatten_mapping(node)
@@ -125,7 +157,62 @@ def _line_loader(file: str) -> type[yaml.SafeLoader]:
 
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_map)
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_seq)
+    LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
     return LineLoader
+
+
+class ValueLoader(yaml.SafeLoader):
+    """Plain YAML values (of a `--set`), with impossible dates as errors rather than crashes."""
+
+
+def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or timestamp; an impossible one (2022-02-31) is an error at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a date ({exc})", node.start_mark
+        ) from None
+
+
+ValueLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_YAML_NODES values, or loop.
+
+    Sizes are counted once per node (memoised), so a "billion laughs" file of nine nested
+    aliases is measured in microseconds, not expanded.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise yaml.composer.ComposerError(
+                None, None, "an alias refers to a node that contains it", node.start_mark
+            )
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > limits.MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"expands to more than {limits.MAX_YAML_NODES:,} values (aliases of aliases?)",
+                node.start_mark,
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def read_yaml_mapping(
@@ -140,15 +227,9 @@ def read_yaml_mapping(
     default the path given) and the line."""
     shown = os.fspath(path) if shown is None else shown
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(shown, "no such file") from None
-    except IsADirectoryError:
-        raise error(shown, f"is a directory, not a {what}") from None
-    except UnicodeDecodeError:
-        raise error(shown, "is not UTF-8 text") from None
-    except OSError as exc:
-        raise error(shown, f"cannot be read ({exc.strerror})") from None
+        text = read_user_text(path, what=what, limit=limits.MAX_YAML_BYTES, shown=shown)
+    except UserFileError as exc:
+        raise error(shown, exc.message) from None
     try:
         data = yaml.load(text, Loader=_line_loader(shown))
     except yaml.MarkedYAMLError as exc:
@@ -157,7 +238,9 @@ def read_yaml_mapping(
         line = mark.line + 1 if mark is not None else None
         raise error(shown, f"invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
-        raise error(shown, f"invalid YAML: {exc}") from None
+        raise error(shown, f"invalid YAML: {_clip(str(exc))}") from None
+    except RecursionError:  # a guard: compose_node bounds nesting well before this
+        raise error(shown, "invalid YAML: nested too deeply") from None
     if data is None:
         raise error(shown, f"is empty: a {what} is a mapping of keys to values")
     if not isinstance(data, YDict):
@@ -189,16 +272,22 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> YDict:
     line = origin.line if origin else None
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(shown, "must name one YAML file", key=EXTENDS, line=line)
-    parent_path = (path.parent / parent).resolve()
     parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), parent))
-    if parent_path in chain or parent_path == path.resolve():
+    try:
+        parent_path = (path.parent / parent).resolve()
+        here = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop, or a path too long
+        raise ScenarioError(
+            shown, f"the parent file '{parent}' is a loop of symbolic links", key=EXTENDS, line=line
+        ) from None
+    if parent_path in chain or parent_path == here:
         loop = " -> ".join([*(p.name for p in chain), path.name, parent_path.name])
         raise ScenarioError(shown, f"extends cycle: {loop}", key=EXTENDS, line=line)
     if not parent_path.is_file():
         raise ScenarioError(
             shown, f"the parent file '{parent}' does not exist", key=EXTENDS, line=line
         )
-    base = _resolve(parent_path, parent_shown, (*chain, path.resolve()))
+    base = _resolve(parent_path, parent_shown, (*chain, here))
     return _merge(base, data)
 
 
@@ -240,7 +329,7 @@ def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) ->
             shown, "must look like KEY.PATH=VALUE (empty key)", override=text, via=via
         )
     try:
-        value = yaml.safe_load(raw) if parsed is _PARSE else parsed
+        value = yaml.load(raw, Loader=ValueLoader) if parsed is _PARSE else parsed
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise ScenarioError(
@@ -281,15 +370,6 @@ def _apply_override(tree: YDict, text: str, shown: str, parsed: Any = _PARSE) ->
                 override=text,
                 via=via,
             )
-
-
-def _plain(value: Any) -> Any:
-    """YDict/YList back to dict/list, for pydantic."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
 
 
 # ---- mapping a pydantic error location to a key path and a line ----------------------------
@@ -371,11 +451,26 @@ def _show(value: Any) -> str:
     """A value as the user wrote it: dates in ISO form, strings quoted."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return repr(value)
+    return _clip(repr(value))
+
+
+def _clip(text: str, width: int = 80) -> str:
+    """At most `width` characters of a value echoed in a message (a value may be megabytes)."""
+    return text if len(text) <= width else f"{text[: width - 25]}... ({len(text):,} characters)"
 
 
 def _as_segment(text: str) -> Any:
     return int(text) if text.isdigit() else text
+
+
+_STRICT_MESSAGES = {
+    "float_type": "must be a number (written without quotes; true/false are not numbers)",
+    "int_type": "must be a whole number (written without quotes or a decimal point)",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "date_type": "must be a date (YYYY-MM-DD)",
+}
+"""Strict validation's type errors, said the way a scenario's author writes values."""
 
 
 def _describe(error: Any, tree: YDict) -> tuple[list[Any], str]:
@@ -409,6 +504,8 @@ def _describe(error: Any, tree: YDict) -> tuple[list[Any], str]:
         close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean '{close[0]}'?"
+    elif kind in _STRICT_MESSAGES:
+        message = f"{_STRICT_MESSAGES[kind]}, got {_show(error.get('input'))}"
     elif not isinstance(error.get("input"), dict | list) and kind != "value_error":
         message += f", got {_show(error.get('input'))}"
     bad_town = re.search(r"'([^']+)' is not a town", message)
@@ -492,10 +589,16 @@ def load_tree(path: str | os.PathLike[str], overrides: Overrides = ()) -> YDict:
 
 
 def _validated(tree: YDict, shown: str) -> Scenario:
+    """The scenario of a merged tree, strictly typed: a number must be written as a number (not
+    "0.05", not `true`), a whole number as a whole number (not 2.0), a date as a real date; and a
+    run of at most MAX_DAYS days."""
+    text = json.dumps(_json_ready(tree, tree, []), allow_nan=True)
     try:
-        return Scenario.model_validate(_plain(tree))
+        scenario = Scenario.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise _validation_error(exc, tree, shown) from None
+    check_run_length(scenario, tree, shown)
+    return scenario
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
@@ -511,6 +614,55 @@ def with_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
     tree = _wrap(scenario.model_dump(mode="json"), Origin(shown))
     _apply_overrides(tree, overrides, shown)
     return _validated(tree, shown)
+
+
+def _json_ready(value: Any, tree: YDict, path: list[Any]) -> Any:
+    """Plain data for strict JSON validation; a value YAML can hold but a scenario cannot (binary,
+    a set, a time of day) is an error at its line."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v, tree, [*path, k]) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v, tree, [*path, i]) for i, v in enumerate(value)]
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() and value.tzinfo is None else value
+        if isinstance(value, dt.datetime):
+            return _not_a_value(tree, path, "a date without a time of day", value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return value  # json writes NaN/Infinity; the schema's bounds refuse them
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return _not_a_value(tree, path, "a number, text, date, list or mapping", value)
+
+
+def _not_a_value(tree: YDict, path: list[Any], expected: str, value: Any) -> Any:
+    origin, _ = _locate(tree, path)
+    key = ".".join(str(p) for p in path) or None
+    message = f"must be {expected}, got {type(value).__name__} {_show(value)}"
+    if origin is None:
+        raise ScenarioError(tree.origin.file if tree.origin else "?", message, key=key)
+    raise ScenarioError(
+        origin.file, message, key=key, line=origin.line, override=origin.override, via=origin.via
+    )
+
+
+def check_run_length(scenario: Scenario, tree: YDict | None, shown: str) -> None:
+    """A run of at most MAX_DAYS days: memory grows with every town-day."""
+    days = (scenario.end - scenario.start).days + 1
+    if limits.over(days, limits.MAX_DAYS):
+        origin = None
+        if tree is not None:
+            origin, _ = _locate(tree, ["end"])
+        raise ScenarioError(
+            origin.file if origin else shown,
+            f"{scenario.start} to {scenario.end} is {days:,} days, more than the "
+            f"{limits.MAX_DAYS:,} a run may have ({limits.HOW_TO_LIFT})",
+            key="end",
+            line=origin.line if origin else None,
+            override=origin.override if origin else None,
+            via=origin.via if origin else "--set",
+        )
 
 
 def dump_scenario(scenario: Scenario) -> str:

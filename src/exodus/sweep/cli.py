@@ -10,8 +10,9 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from exodus.cliargs import EXIT_USER_ERROR, whole_number
+from exodus.cliargs import EXIT_USER_ERROR, add_no_limits, dask_address, whole_number
 from exodus.scenario.loader import ScenarioError
+from exodus.stopping import exit_code, signal_name
 from exodus.sweep.run import SweepError, default_out_dir
 
 __all__ = ["SweepError", "add_parser", "default_out_dir"]
@@ -45,7 +46,9 @@ def add_parser(subparsers: Any) -> None:
         help="run an experiment: scenarios x parameter values x replicates",
         description="Run every run of an experiment file on all local cores (or a Dask cluster) "
         "and write results.parquet and index.csv into DIR. Each run is stored as it finishes; "
-        "--resume completes a sweep that was stopped. Exit 1 if any run failed.",
+        "--resume completes a sweep that was stopped. A run whose worker dies is retried on a "
+        "fresh one; SIGTERM, SIGHUP and Ctrl-C stop the workers and leave DIR resumable. "
+        "Designs over the stated maxima are refused (--no-limits). Exit 1 if any run failed.",
     )
     sweep.add_argument(
         "experiment",
@@ -59,16 +62,18 @@ def add_parser(subparsers: Any) -> None:
     sweep.add_argument(
         "--dask",
         metavar="ADDRESS",
+        type=dask_address,
         help="run on a Dask scheduler (tcp://host:8786), or 'local' for a local Dask cluster "
         "of --workers processes",
     )
     sweep.add_argument(
         "--resume",
         action="store_true",
-        help="complete a stopped sweep in DIR: run what is missing or failed",
+        help="complete a stopped sweep in DIR: run what is missing, failed or damaged",
     )
     sweep.add_argument("--force", action="store_true", help="replace an existing DIR")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_no_limits(sweep)
     sweep.set_defaults(func=cmd_sweep)
 
     report = subparsers.add_parser(
@@ -95,16 +100,28 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """`exodus sweep`: `run_sweep` (as the Python API's `exodus.run_sweep`), with messages and codes."""
     from exodus.sweep.run import run_sweep
 
-    done = run_sweep(
-        args.experiment,
-        args.out,
-        workers=args.workers,
-        dask=args.dask,
-        resume=args.resume,
-        force=args.force,
-        progress=not args.quiet,
-        announce=None if args.quiet else lambda line: print(line, file=sys.stderr),
-    )
+    try:
+        done = run_sweep(
+            args.experiment,
+            args.out,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            force=args.force,
+            progress=not args.quiet,
+            announce=None if args.quiet else lambda line: print(line, file=sys.stderr),
+        )
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: every worker is stopped by now
+        stored = getattr(exc, "sweep_stored", None)
+        if stored is None:
+            raise
+        count, runs, out = stored
+        print(
+            f"exodus: interrupted by {signal_name(exc)}: {count} of {runs} runs are stored in "
+            f"{out}; complete them with: exodus sweep {args.experiment} --out {out} --resume",
+            file=sys.stderr,
+        )
+        return exit_code(exc)
     out = done.out
     if not args.quiet:
         print(

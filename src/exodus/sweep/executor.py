@@ -3,6 +3,8 @@
 Each run builds its model from (scenario, seed) alone inside a fresh worker process, so neither the
 executor nor the number of workers can change a result. The local pool uses the `spawn` start
 method: it works from a notebook and on every platform, and workers inherit no state of the parent.
+A local worker that dies costs only its run, which is retried on a fresh worker (a bounded number of
+times), and no worker outlives the process that started it.
 `execute` hands outcomes to `on_done` in the parent as runs finish (where a store writes them) and
 returns them in the order of the specs.
 """
@@ -11,17 +13,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import connection
 from typing import Any
 
+from exodus import limits
 from exodus.scenario.schema import Scenario
 
 
@@ -111,8 +115,12 @@ def execute(
     keep: Keep | None = None,
     on_done: Callable[[RunOutcome], None] | None = None,
     progress: bool = True,
+    retain: bool = True,
 ) -> list[RunOutcome]:
     """Run every spec; outcomes in the order of `specs`, whatever the order they finish in.
+
+    `retain=False` drops each outcome's rows once `on_done` has had them: a sweep streams rows
+    to its parts and keeps none in memory.
 
     `workers`: local processes (default: all cores), or the size of a `dask="local"` cluster.
     `dask`: a scheduler address ("tcp://host:8786"), or "local" for a LocalCluster of processes.
@@ -126,9 +134,11 @@ def execute(
     with _progress(len(specs), progress) as tick:
 
         def finished(outcome: RunOutcome) -> None:
-            outcomes[outcome.run_id] = outcome
             if on_done is not None:
                 on_done(outcome)
+            if not retain:
+                outcome.rows = []
+            outcomes[outcome.run_id] = outcome
             tick(outcome)
 
         if not specs:
@@ -140,38 +150,149 @@ def execute(
     return [outcomes[run_id] for run_id in ids]
 
 
+class ExecutorError(Exception):
+    """The executor cannot start (a Dask scheduler that cannot be reached): one line, exit 2."""
+
+
+@dataclass
+class _Worker:
+    """One local worker process and the parent's end of its pipe; `task` is its run, if any."""
+
+    process: Any
+    conn: Any
+    task: tuple[RunSpec, int] | None = None
+
+
 def _execute_local(
     specs: list[RunSpec], workers: int, keep: Keep | None, finished: Callable[[RunOutcome], None]
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    workers = max(1, min(workers, len(specs)))
-    with (
-        _single_threaded_children(),
-        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-    ):
-        # Keep at most two runs per worker queued: an interrupt then loses little work.
-        pending: dict[Future[RunOutcome], RunSpec] = {}
-        todo = iter(specs)
+    """Runs on `workers` spawned processes, one run each at a time.
 
-        def submit(n: int) -> None:
-            for spec in _take(todo, n):
-                try:
-                    pending[pool.submit(run_one, spec, keep)] = spec
-                except BrokenProcessPool:  # a worker died (killed, out of memory): record the rest
-                    message = "not run: a worker process of the pool died (killed, out of memory?)"
-                    finished(RunOutcome(spec.run_id, "failed", 0.0, message, []))
+    A worker that dies (killed, out of memory) loses only its run, which is tried again on a fresh
+    worker up to MAX_RETRIES times and then recorded as failed; the other workers and the sweep go
+    on. Workers die with the parent whatever ends it (they ask the kernel for SIGKILL when it
+    goes), and on any exception here (Ctrl-C, SIGTERM) they are stopped before it propagates.
+    """
+    context = multiprocessing.get_context("spawn")
+    size = max(1, min(workers, len(specs)))
+    queue: deque[tuple[RunSpec, int]] = deque((spec, 0) for spec in specs)
+    pool: list[_Worker] = []
+
+    def start() -> _Worker:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(
+            target=_worker_main, args=(child_end, keep, os.getpid()), daemon=True
+        )
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        pool.append(worker)
+        return worker
+
+    def lost(worker: _Worker) -> None:
+        pool.remove(worker)
+        worker.conn.close()
+        worker.process.join(timeout=5)
+        if worker.task is None:
+            return
+        spec, attempt = worker.task
+        if attempt < limits.MAX_RETRIES:
+            queue.appendleft((spec, attempt + 1))
+            return
+        code = worker.process.exitcode
+        finished(
+            RunOutcome(
+                spec.run_id,
+                "failed",
+                0.0,
+                f"the worker process running it died {attempt + 1} times (last exit code "
+                f"{code}: killed, or out of memory?)",
+                [],
+            )
+        )
+
+    try:
+        with _single_threaded_children():
+            while queue or any(w.task for w in pool):
+                while queue:
+                    for dead in [w for w in pool if w.task is None and not w.process.is_alive()]:
+                        lost(dead)
+                    idle = next((w for w in pool if w.task is None), None)
+                    if idle is None and len(pool) < size:
+                        idle = start()
+                    if idle is None:
+                        break
+                    task = queue.popleft()
+                    try:
+                        idle.conn.send(task[0])
+                    except OSError:  # died between runs: its next run goes to another worker
+                        queue.appendleft(task)
+                        lost(idle)
+                        continue
+                    idle.task = task
+                busy = [w for w in pool if w.task is not None]
+                ready = connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+                for worker in busy:
+                    if worker.conn in ready or worker.conn.poll():
+                        try:
+                            outcome = worker.conn.recv()
+                        except (EOFError, OSError):
+                            lost(worker)
+                            continue
+                        worker.task = None
+                        finished(outcome)
+                    elif worker.process.sentinel in ready:
+                        lost(worker)
+    finally:
+        _stop(pool)
+
+
+def _stop(pool: list[_Worker]) -> None:
+    """Ask idle workers to leave, terminate busy ones, and reap them all."""
+    for worker in pool:
+        try:
+            if worker.task is None:
+                worker.conn.send(None)
+            else:
+                worker.process.terminate()
+        except OSError:
+            pass
+    deadline = time.monotonic() + 5
+    for worker in pool:
+        worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(timeout=5)
+        worker.conn.close()
+
+
+def _worker_main(conn: Any, keep: Keep | None, parent: int) -> None:
+    """A local worker: run each spec received, send back its outcome, until told to stop."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError):
+            return
+        if spec is None:
+            return
+        conn.send(run_one(spec, keep))
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by SIGKILL; exit
+    now if the parent is already gone. Elsewhere the pipe to the parent closing ends the loop."""
+    if sys.platform.startswith("linux"):
+        import ctypes
 
         try:
-            submit(2 * workers)
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    finished(_outcome(future, pending.pop(future)))
-                submit(len(done))
-            submit(len(specs))  # only after a broken pool are runs left: record them as not run
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -207,14 +328,6 @@ def _outcome(future: Any, spec: RunSpec) -> RunOutcome:
         return RunOutcome(spec.run_id, "failed", 0.0, traceback.format_exc(), [])
 
 
-def _take(items: Iterator[RunSpec], n: int) -> Iterable[RunSpec]:
-    for _ in range(n):
-        try:
-            yield next(items)
-        except StopIteration:
-            return
-
-
 def _execute_dask(
     specs: list[RunSpec],
     address: str,
@@ -238,7 +351,12 @@ def _execute_dask(
         )
         client = Client(cluster)
     else:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(
+                f"--dask {address}: cannot reach the scheduler ({exc or type(exc).__name__})"
+            ) from None
     try:
         batch = uuid.uuid4().hex  # task keys unique on a cluster other sweeps may share
         futures = {

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from exodus import limits
 from exodus.model.record import TIMESERIES_COLUMNS
 from exodus.scenario.loader import ScenarioError, load_scenario, read_yaml_mapping
 from exodus.scenario.schema import Scenario
@@ -38,7 +39,10 @@ class ExperimentError(ScenarioError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are errors, and so is a number written as text or as true/false, or a whole
+    number written as 2.0 (strict types)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 Scalar = bool | int | float | str
@@ -53,9 +57,9 @@ class Values(_Strict):
 class Steps(_Strict):
     """first, first+step, ... up to last (inclusive, within a rounding tolerance)."""
 
-    first: float
-    step: float = Field(gt=0)
-    last: float
+    first: float = Field(allow_inf_nan=False)
+    step: float = Field(gt=0, allow_inf_nan=False)
+    last: float = Field(allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _order(self) -> Steps:
@@ -73,8 +77,8 @@ class Steps(_Strict):
 class Range(_Strict):
     """A range for a sampled design (latin, sobol, morris): values drawn in [low, high]."""
 
-    low: float
-    high: float
+    low: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _order(self) -> Range:
@@ -87,8 +91,8 @@ class Days(_Strict):
     """Which days of each run to keep: every n-th day from the first, between optional dates."""
 
     every: int = Field(1, ge=1, le=366, description="Keep every n-th day, counting from the first.")
-    first: dt.date | None = Field(None, description="Keep no day before this one.")
-    last: dt.date | None = Field(None, description="Keep no day after this one.")
+    first: dt.date | None = Field(None, strict=False, description="Keep no day before this one.")
+    last: dt.date | None = Field(None, strict=False, description="Keep no day after this one.")
 
 
 class Experiment(_Strict):
@@ -258,8 +262,8 @@ def apply_point(
             value = round(value)
         _set_path(tree, path, value)
         applied[path] = value
-    try:
-        return Scenario.model_validate(tree), applied
+    try:  # strict, as a scenario file: "0.05" or true is not a number, 2.5 not a whole number
+        return Scenario.model_validate_json(json.dumps(tree), strict=True), applied
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -278,13 +282,43 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        raise _experiment_error(exc, shown) from None
+        raise _experiment_error(exc, shown, data) from None
 
 
-def _experiment_error(exc: ValidationError, file: str) -> ExperimentError:
-    error = exc.errors(include_url=False)[0]
+def _member(value: Any) -> str | None:
+    """Which form of a parameter the user meant, by its keys: Values, Steps or Range."""
+    if not isinstance(value, dict):
+        return None
+    for key, member in (("values", "Values"), ("first", "Steps"), ("low", "Range")):
+        if key in value:
+            return member
+    return None
+
+
+def _label(segment: Any) -> str | None:
+    """The union member a pydantic location segment names ("Steps", or
+    "function-after[_order(), Steps]"), or None for a key."""
+    text = str(segment)
+    for member in ("Values", "Steps", "Range"):
+        if text == member or text.endswith(f", {member}]"):
+            return member
+    return None
+
+
+def _experiment_error(exc: ValidationError, file: str, data: Any = None) -> ExperimentError:
+    errors = exc.errors(include_url=False)
+    error = errors[0]
+    loc = error["loc"]
+    if len(loc) >= 3 and loc[0] == "parameters" and isinstance(data, dict):
+        # A parameter's union reports each form; report the form the user wrote.
+        params = data.get("parameters")
+        meant = _member(params.get(loc[1])) if isinstance(params, dict) else None
+        error = next(
+            (e for e in errors if e["loc"][:2] == loc[:2] and _label(e["loc"][2]) == meant),
+            error,
+        )
     # Drop pydantic's union member labels (Values, Steps, Range) from the key path.
-    loc = [str(p) for p in error["loc"] if p not in ("Values", "Steps", "Range")]
+    loc = [str(p) for p in error["loc"] if _label(p) is None]
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = f"unknown key '{loc[-1]}'"
@@ -297,18 +331,70 @@ def _experiment_error(exc: ValidationError, file: str) -> ExperimentError:
     return ExperimentError(file, message, key=".".join(loc) or None)
 
 
-def expand(experiment: Experiment, file: str | os.PathLike[str]) -> list[RunSpec]:
-    """Every run of the experiment: scenarios x design points x replicates, in run-id order."""
+def count_points(experiment: Experiment) -> int:
+    """The number of design points, counted without drawing them (a typo may mean 1e9)."""
+    specs = list(experiment.parameters.values())
+    if not specs:
+        return 1
+    if experiment.design == "grid":
+        return math.prod(
+            len(spec.values) if isinstance(spec, Values) else len(spec.expand())  # type: ignore[union-attr]
+            for spec in specs
+        )
+    n = int(experiment.samples or 1)
+    if experiment.design == "sobol":
+        return n * (len(specs) + 2)
+    if experiment.design == "morris":
+        return n * (len(specs) + 1)
+    return n
+
+
+def check_design(experiment: Experiment, file: str) -> int:
+    """The number of runs, refused above the stated maxima before anything is allocated."""
+    points = count_points(experiment)
+    runs = points * len(experiment.scenarios) * experiment.replicates
+    if limits.over(points, limits.MAX_POINTS):
+        raise ExperimentError(
+            file,
+            f"{points:,} design points, more than the {limits.MAX_POINTS:,} an experiment may "
+            f"have ({limits.HOW_TO_LIFT})",
+            key="parameters",
+        )
+    if limits.over(runs, limits.MAX_RUNS):
+        raise ExperimentError(
+            file,
+            f"{runs:,} runs ({len(experiment.scenarios)} scenarios x {points:,} points x "
+            f"{experiment.replicates} replicates), more than the {limits.MAX_RUNS:,} a sweep may "
+            f"have ({limits.HOW_TO_LIFT})",
+            key="replicates",
+        )
+    return runs
+
+
+def load_bases(experiment: Experiment, file: str | os.PathLike[str]) -> list[Scenario]:
+    """The experiment's scenarios with its `set` applied, before any design point."""
     shown = os.fspath(experiment_file(file))
     here = Path(shown).parent
-    points = design_points(experiment)
-    specs: list[RunSpec] = []
+    bases = []
     for scenario_file in experiment.scenarios:
-        path = here / scenario_file
         try:
-            base = load_scenario(path, experiment.set)
+            bases.append(load_scenario(here / scenario_file, experiment.set))
         except ScenarioError as exc:
             raise ExperimentError(shown, f"{exc}", key="scenarios") from None
+    return bases
+
+
+def expand(
+    experiment: Experiment,
+    file: str | os.PathLike[str],
+    bases: list[Scenario] | None = None,
+) -> list[RunSpec]:
+    """Every run of the experiment: scenarios x design points x replicates, in run-id order."""
+    shown = os.fspath(experiment_file(file))
+    check_design(experiment, shown)
+    points = design_points(experiment)
+    specs: list[RunSpec] = []
+    for base in load_bases(experiment, file) if bases is None else bases:
         for p, point in enumerate(points):
             scenario, applied = apply_point(base, point, shown)
             for r in range(experiment.replicates):
@@ -333,9 +419,12 @@ def experiment_hash(experiment: Experiment, specs: list[RunSpec]) -> str:
     """
     digest = hashlib.sha256()
     digest.update(json.dumps(experiment.model_dump(mode="json"), sort_keys=True).encode())
+    dumps: dict[int, str] = {}  # replicates share their point's scenario: dump it once
     for spec in specs:
-        scenario = json.dumps(spec.scenario.model_dump(mode="json"), sort_keys=True)
-        digest.update(f"{spec.run_id}|{spec.seed}|{scenario}".encode())
+        key = id(spec.scenario)
+        if key not in dumps:
+            dumps[key] = json.dumps(spec.scenario.model_dump(mode="json"), sort_keys=True)
+        digest.update(f"{spec.run_id}|{spec.seed}|{dumps[key]}".encode())
     return digest.hexdigest()
 
 

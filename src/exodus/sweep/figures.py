@@ -25,9 +25,9 @@ from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from exodus.files import atomic_write as _atomic_write
 from exodus.model.record import COLUMN_LABELS
 from exodus.sweep.report import CI_LABEL, PCT_LABEL, bands, group_label
-from exodus.sweep.store import _atomic_write
 
 STYLES = ("-", "--", ":", "-.")
 MAX_PERCENTILE_CURVES = 2

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from exodus.sweep.store import Store, _atomic_write, read_results
+from exodus.files import UserFileError, atomic_write, check_output_file
+from exodus.sweep.store import Store, StoreError, read_results
 
 CI_LABEL = "95% CI of the mean (t)"
 PCT_LABEL = "5-95 percentile range of runs"
@@ -120,7 +121,7 @@ def _day(number: float) -> dt.date:
 def _save(fig: Any, path: Path) -> Path:
     sink = io.BytesIO()
     fig.savefig(sink, format="png", dpi=110, metadata={"Software": None})
-    _atomic_write(path, sink.getvalue())
+    atomic_write(path, sink.getvalue())
     return path
 
 
@@ -229,7 +230,16 @@ def write_report(
     from exodus.sweep import figures
 
     info, frame = load_results(root)
-    index = pd.read_csv(root / "index.csv") if (root / "index.csv").exists() else None
+    outputs = [root / "report.md", root / "sensitivity.json"]
+    for m in info["experiment"]["metrics"]:
+        names = (f"{m}.png", f"response_{m}.png", f"sensitivity_{m}.png", f"morris_{m}.png")
+        outputs += [root / name for name in names]
+    for output in outputs:  # before any figure is drawn
+        try:
+            check_output_file(output, option="report")
+        except UserFileError as exc:
+            raise StoreError(str(exc)) from None
+    index = _read_index(root / "index.csv")
     groups = group_columns(info)
     experiment = info["experiment"]
     metrics = [m for m in experiment["metrics"] if m in frame.columns]
@@ -317,12 +327,25 @@ def write_report(
                 written.append(figures.save(fig, root / f"morris_{metric}.png"))
                 lines += [f"![Morris mu* and sigma of {metric}](morris_{metric}.png)", ""]
     report = root / "report.md"
-    _atomic_write(report, ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
+    atomic_write(report, ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
     if indices:
         data = json.dumps(indices, indent=1, default=lambda a: np.asarray(a).tolist()) + "\n"
-        _atomic_write(root / "sensitivity.json", data.encode("utf-8"))
+        atomic_write(root / "sensitivity.json", data.encode("utf-8"))
         written.append(root / "sensitivity.json")
     return [report, *written]
+
+
+def _read_index(path: Path) -> pd.DataFrame | None:
+    """index.csv, if the sweep wrote one and it has a status column; a StoreError if damaged."""
+    if not path.exists():
+        return None
+    try:
+        index = pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path}: damaged ({str(exc).strip()[:200]})") from None
+    if "status" not in index.columns:
+        raise StoreError(f"{path}: damaged (no status column); rebuild it with --resume")
+    return index
 
 
 def _sensitivity_lines(result: dict[str, Any]) -> list[str]:

@@ -12,6 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from exodus import limits
 
 
 class SweepError(Exception):
@@ -49,12 +52,15 @@ def run_sweep(
 ) -> SweepDone:
     """Every run of an experiment file (or shipped experiment by name) into `out` (default
     sweeps/<name>); `announce` hears the one-line plan before the runs start."""
-    from exodus.sweep.executor import execute
+    from exodus.files import UserFileError, check_output_dir
+    from exodus.sweep.executor import ExecutorError, execute
     from exodus.sweep.experiment import (
         KeepRows,
+        check_design,
         design_points,
         expand,
         experiment_hash,
+        load_bases,
         load_experiment,
         parameter_types,
     )
@@ -65,7 +71,14 @@ def run_sweep(
     if workers is not None and dask not in (None, "local"):
         raise SweepError("--workers sizes the local pool or --dask local, not a remote cluster")
     experiment = load_experiment(experiment_file)
-    specs = expand(experiment, experiment_file)
+    root = Path(out) if out is not None else default_out_dir(experiment.name)
+    try:
+        check_output_dir(root)  # before the scenarios are even loaded
+    except UserFileError as exc:
+        raise SweepError(str(exc)) from None
+    check_design(experiment, os.fspath(experiment_file))
+    bases = load_bases(experiment, experiment_file)
+    specs = expand(experiment, experiment_file, bases)
     names = list(experiment.parameters)
     info = {
         "name": experiment.name,
@@ -75,30 +88,63 @@ def run_sweep(
         "parameter_types": parameter_types(specs, names),
         "runs": len(specs),
         "scenarios": scenario_dates(specs),
+        "resolved_scenarios": [base.model_dump(mode="json") for base in bases],
     }
-    root = Path(out) if out is not None else default_out_dir(experiment.name)
     store = Store.open(
-        root, info=info, parameters=names, metrics=experiment.metrics, resume=resume, force=force
+        root,
+        info=info,
+        parameters=names,
+        metrics=experiment.metrics,
+        resume=resume,
+        force=force,
+        command=f"exodus sweep {os.fspath(experiment_file)}",
     )
-    done = store.done_ok() if resume else set()
-    todo = [spec for spec in specs if spec.run_id not in done]
-    by_id = {spec.run_id: spec for spec in specs}
-    where = f"dask {dask}" if dask else f"{workers or 'all'} local workers"
-    if announce is not None:
-        announce(f"{experiment.name}: {len(specs)} runs ({len(done)} already done), {where}")
-    started = time.perf_counter()
     try:
-        execute(
-            todo,
-            workers=workers,
-            dask=dask,
-            keep=KeepRows.of(experiment),
-            on_done=lambda outcome: store.write(outcome, by_id[outcome.run_id]),
-            progress=progress,
-        )
-    except OSError as exc:  # a scheduler that cannot be reached
-        raise SweepError(f"--dask {dask}: cannot reach the scheduler ({exc})") from None
-    ok, failed, missing = store.consolidate([spec.run_id for spec in specs])
+        done = store.done_ok() if resume else set()
+        todo = [spec for spec in specs if spec.run_id not in done]
+        by_id = {spec.run_id: spec for spec in specs}
+        where = f"dask {dask}" if dask else f"{workers or 'all'} local workers"
+        if announce is not None:
+            first = specs[0].scenario
+            days = (first.end - first.start).days + 1
+            kept = len(range(0, days, experiment.days.every))
+            guess = limits.estimate(
+                len(todo),
+                days,
+                first.scale,
+                len(first.enabled_towns()),
+                kept,
+                len(experiment.metrics),
+            )
+            announce(
+                f"{experiment.name}: {len(specs)} runs ({len(done)} already done), {where}; {guess}"
+            )
+        started = time.perf_counter()
+        stored = len(done)
+
+        def write(outcome: Any) -> None:
+            nonlocal stored
+            store.write(outcome, by_id[outcome.run_id])
+            stored += outcome.status == "ok"
+
+        try:
+            execute(
+                todo,
+                workers=workers,
+                dask=dask,
+                keep=KeepRows.of(experiment),
+                on_done=write,
+                progress=progress,
+                retain=False,  # each run's rows go to its part; the parent keeps none
+            )
+        except ExecutorError as exc:
+            raise SweepError(str(exc)) from None
+        except KeyboardInterrupt as exc:  # the workers are stopped; say what is stored
+            exc.sweep_stored = (stored, len(specs), root)  # type: ignore[attr-defined]
+            raise
+        ok, failed, missing = store.consolidate([spec.run_id for spec in specs])
+    finally:
+        store.close()
     return SweepDone(
         experiment.name,
         root,
