@@ -118,7 +118,7 @@ def test_check_lists_every_problem_with_its_key_and_line(write, capsys):
         f"extends: {SCENARIOS / 'classroom.yaml'}\n"
         "name: three\n"
         "housing:\n"
-        "  rent_response_upp: 0.04\n"  # line 4: misspelt key
+        "  bid_up_per_rivall: 0.04\n"  # line 4: misspelt key
         "  hosting_days: -3\n"  # line 5: out of bounds
         "attitudes:\n"
         "  compassion_mean: lots\n",  # line 7: not a number
@@ -128,8 +128,8 @@ def test_check_lists_every_problem_with_its_key_and_line(write, capsys):
     assert lines[0] == f"exodus: error: {bad}: 3 problems"
     problems = lines[1:]  # in line order
     assert len(problems) == 3, lines
-    assert problems[0].startswith(f"exodus: error: {bad}: housing.rent_response_upp (line 4): ")
-    assert "unknown key 'rent_response_upp' (did you mean 'rent_response_up'?)" in problems[0]
+    assert problems[0].startswith(f"exodus: error: {bad}: housing.bid_up_per_rivall (line 4): ")
+    assert "unknown key 'bid_up_per_rivall' (did you mean 'bid_up_per_rival'?)" in problems[0]
     assert problems[1].startswith(f"exodus: error: {bad}: housing.hosting_days (line 5): ")
     assert problems[2].startswith(f"exodus: error: {bad}: attitudes.compassion_mean (line 7): ")
     assert not any("more problem" in line for line in lines)

@@ -148,13 +148,13 @@ CASES: dict[str, Case] = {
             str(
                 _experiment(
                     t,
-                    "parameters:\n  housing.rent_response_up: {first: .nan, step: 0.1, last: 1}\n",
+                    "parameters:\n  housing.refusal_rate: {first: .nan, step: 0.1, last: 1}\n",
                 )
             ),
             "--out",
             str(t / "o"),
         ],
-        ["e.yaml", "parameters.housing.rent_response_up.first", "finite"],
+        ["e.yaml", "parameters.housing.refusal_rate.first", "finite"],
     ),
     "infinite high in a range": lambda t: (
         [
@@ -163,7 +163,7 @@ CASES: dict[str, Case] = {
                 _experiment(
                     t,
                     "design: latin\nsamples: 4\nparameters:\n"
-                    "  housing.rent_response_up: {low: 0.01, high: .inf}\n",
+                    "  housing.refusal_rate: {low: 0.01, high: .inf}\n",
                 )
             ),
             "--out",
@@ -181,20 +181,20 @@ CASES: dict[str, Case] = {
     ),
     # 11. lax validation: text, booleans and 2.0 where a number or whole number is meant
     "number as text": lambda t: (
-        ["check", str(_scenario(t, "housing:\n  rent_response_up: '0.05'\n"))],
-        ["s.yaml: housing.rent_response_up (line 3)", "must be a number", "'0.05'"],
+        ["check", str(_scenario(t, "housing:\n  refusal_rate: '0.05'\n"))],
+        ["s.yaml: housing.refusal_rate (line 3)", "must be a number", "'0.05'"],
     ),
     "boolean as number": lambda t: (
-        ["check", str(_scenario(t, "housing:\n  rent_response_up: true\n"))],
-        ["housing.rent_response_up (line 3)", "must be a number", "True"],
+        ["check", str(_scenario(t, "housing:\n  refusal_rate: true\n"))],
+        ["housing.refusal_rate (line 3)", "must be a number", "True"],
     ),
     "2.0 as whole number": lambda t: (
         ["check", str(_scenario(t, "housing:\n  hosting_days: 2.0\n"))],
         ["housing.hosting_days (line 3)", "must be a whole number", "2.0"],
     ),
     "binary as number": lambda t: (
-        ["check", str(_scenario(t, "housing:\n  rent_response_up: !!binary aGVsbG8=\n"))],
-        ["housing.rent_response_up (line 3)", "bytes"],
+        ["check", str(_scenario(t, "housing:\n  refusal_rate: !!binary aGVsbG8=\n"))],
+        ["housing.refusal_rate (line 3)", "bytes"],
     ),
     "boolean in --set": lambda t: (
         ["check", str(CLASSROOM), "--set", "towns.Uralsk.population=true"],
@@ -228,11 +228,11 @@ CASES: dict[str, Case] = {
     "design value as text": lambda t: (
         [
             "sweep",
-            str(_experiment(t, "parameters:\n  housing.rent_response_up: {values: ['0.05']}\n")),
+            str(_experiment(t, "parameters:\n  housing.refusal_rate: {values: ['0.05']}\n")),
             "--out",
             str(t / "o"),
         ],
-        ["e.yaml", "parameters", "housing.rent_response_up"],
+        ["e.yaml", "parameters", "housing.refusal_rate"],
     ),
     # 3 and 11. bounds on designs and runs
     "run to 9999": lambda t: (
@@ -253,7 +253,7 @@ CASES: dict[str, Case] = {
                     + "".join(
                         f"  {p}: {{first: 0.0, step: 0.001, last: 0.999}}\n"
                         for p in (
-                            "housing.rent_response_up",
+                            "housing.refusal_rate",
                             "attitudes.compassion_mean",
                             "flows.mobilised_scale",
                         )
@@ -271,7 +271,7 @@ CASES: dict[str, Case] = {
             str(
                 _experiment(
                     t,
-                    "parameters:\n  housing.rent_response_up: {first: 0.0, step: 0.0001, last: 0.9999}\n",
+                    "parameters:\n  housing.refusal_rate: {first: 0.0, step: 0.0001, last: 0.9999}\n",
                     _replace(EXPERIMENT, "replicates: 1", "replicates: 10000"),
                 )
             ),
@@ -287,7 +287,7 @@ CASES: dict[str, Case] = {
                 _experiment(
                     t,
                     "design: sobol\nsamples: 65536\nparameters:\n"
-                    "  housing.rent_response_up: {low: 0.01, high: 0.1}\n"
+                    "  housing.refusal_rate: {low: 0.01, high: 0.1}\n"
                     "  attitudes.compassion_mean: {low: 0.1, high: 0.9}\n",
                     _replace(EXPERIMENT, "replicates: 1", "replicates: 10000"),
                 )

@@ -56,7 +56,7 @@ parameters:
   flows.mobilised.transit_share: {{prior: uniform, low: 0.5, high: 0.9}}
 """
 NUMERIC_KEYS = [
-    "housing.rent_response_up",
+    "housing.refusal_rate",
     "housing.hosting_days",
     "attitudes.compassion_mean",
     "flows.mobilised_scale",
@@ -273,7 +273,7 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Callable[[Path], list[str]]]]:
         add(f"sweep {new}", lambda d, o=old, n=new: ["sweep", exp(d, o, n), "--out", str(d / "o")])
     big_grid = "parameters:\n" + "".join(
         f"  {p}: {{first: 0.0, step: 0.001, last: 0.999}}\n"
-        for p in ("housing.rent_response_up", "attitudes.compassion_mean", "flows.mobilised_scale")
+        for p in ("housing.refusal_rate", "attitudes.compassion_mean", "flows.mobilised_scale")
     )
     add(
         "sweep grid of 1e9 points",
@@ -292,7 +292,7 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Callable[[Path], list[str]]]]:
                 d,
                 "parameters:\n  attitudes.compassion_mean: {values: [0.3, 0.6]}\n",
                 "design: sobol\nsamples: 65536\nparameters:\n"
-                "  housing.rent_response_up: {low: 0.01, high: 0.1}\n"
+                "  housing.refusal_rate: {low: 0.01, high: 0.1}\n"
                 "  attitudes.compassion_mean: {low: 0.1, high: 0.9}\n",
             ).replace("", ""),
             "--out",
@@ -307,7 +307,7 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Callable[[Path], list[str]]]]:
                 d,
                 "parameters:\n  attitudes.compassion_mean: {values: [0.3, 0.6]}\n",
                 "design: sobol\nsamples: 100\nparameters:\n"
-                "  housing.rent_response_up: {low: 0.01, high: 0.1}\n"
+                "  housing.refusal_rate: {low: 0.01, high: 0.1}\n"
                 "  attitudes.compassion_mean: {low: 0.1, high: 0.9}\n",
             ),
             "--out",
@@ -322,7 +322,7 @@ def bad_inputs(tmp: Path) -> list[tuple[str, Callable[[Path], list[str]]]]:
                 d,
                 "parameters:\n  attitudes.compassion_mean: {values: [0.3, 0.6]}\n",
                 "design: morris\nsamples: 100000\nparameters:\n"
-                "  housing.rent_response_up: {low: 0.01, high: 0.1}\n"
+                "  housing.refusal_rate: {low: 0.01, high: 0.1}\n"
                 "  attitudes.compassion_mean: {low: 0.1, high: 0.9}\n",
             ).replace("replicates: 3", "replicates: 1000"),
             "--out",

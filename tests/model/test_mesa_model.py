@@ -68,8 +68,8 @@ def test_default_and_mesa_scenario_construction() -> None:
 
 
 def test_a_bad_override_is_a_scenario_error_naming_the_key() -> None:
-    with pytest.raises(ScenarioError, match=r"housing\.rent_responseup.*did you mean"):
-        ExodusModel(scenario="classroom", **{"housing.rent_responseup": 0.05})
+    with pytest.raises(ScenarioError, match=r"housing\.bid_up_perrival.*did you mean"):
+        ExodusModel(scenario="classroom", **{"housing.bid_up_perrival": 0.05})
 
 
 def test_datacollector_holds_the_town_series_the_recorder_wrote() -> None:
