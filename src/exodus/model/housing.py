@@ -356,7 +356,8 @@ class Housing:
 
     def bid_and_let(self, parties: np.ndarray, locals_: np.ndarray, vacant: np.ndarray) -> None:
         """One bid per seeker on a random listing it can afford; each listing goes to one bidder at
-        its ask raised by `bid_up_per_rival` per extra bidder, up to the richest bidder's budget."""
+        its ask raised by `bid_up_per_rival` per extra bidder, up to the second richest bidder's
+        budget (where the bidding would stop)."""
         model, rng = self.model, self.rng
         mig, units, hh = model.migrants, model.units, model.households
         att = model.settings.attitudes
@@ -405,8 +406,8 @@ class Housing:
         # the winner: one of the rivals who can pay the price, drawn at random
         can_pay = budget[bidding] >= price[group] - 1e-12
         draw = np.where(can_pay, rng.random(bidding.size), np.inf)
-        pick = np.lexsort((draw, group))
-        winner_pos = pick[np.r_[True, group[pick][1:] != group[pick][:-1]]]
+        by_draw = np.lexsort((draw, group))
+        winner_pos = by_draw[np.r_[True, group[by_draw][1:] != group[by_draw][:-1]]]
         won_units, rent = unit_rows[first], price
         winners = bidding[winner_pos]
         self.sign_leases(who[winners], is_local[winners], won_units, rent)
