@@ -51,13 +51,15 @@ class ToyExecutor:
     def __init__(self) -> None:
         self.calls: list[list] = []
 
-    def __call__(self, specs, keep=None) -> list[RunOutcome]:
+    def __call__(self, specs, keep=None, on_done=None) -> list[RunOutcome]:
         self.calls.append(list(specs))
         out = []
         for spec in specs:
             rows = toy_rows(spec.scenario, spec.seed)
             rows = keep(rows) if keep is not None else rows
             out.append(RunOutcome(spec.run_id, "ok", 0.0, None, rows))
+            if on_done is not None:
+                on_done(out[-1])
         return out
 
 

@@ -78,4 +78,70 @@ def test_workers_are_for_the_local_pool_only(tmp_path, capsys):
 
 def test_help_names_the_hold_out(capsys):
     assert main(["calibrate", "--help"]) == 0
-    assert "Validation targets are never used in fitting" in capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Validation targets are never used in fitting" in out
+    assert "is completed by the same command with --resume" in out
+
+
+def test_a_calibration_stopped_by_sigterm_resumes_to_the_same_outputs(tmp_path, capsys):
+    """The real model, stopped in its second round: --resume reruns only the runs not stored and
+    writes the files an uninterrupted calibration writes (summary.json bar its wall times)."""
+    import json
+    import re
+    import signal
+    import subprocess
+    import time
+
+    from exodus.calibration.resume import state_dir
+    from tests.sweep.conftest import EXODUS
+
+    path = tmp_path / "cal.yaml"
+    path.write_text(
+        GOOD.replace("particles: 20", "particles: 12").replace("rounds: 0", "rounds: 1")
+    )
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    runs = state_dir(out) / "runs"
+    command = [*EXODUS, "calibrate", str(path), "--out", str(out), "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            if runs.is_dir() and len(list(runs.glob("c01*.json"))) >= 2:  # into round 1
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    stop = re.fullmatch(
+        r"exodus: interrupted by SIGTERM: (\d+) of 24 runs are stored in (.*); complete them "
+        r"with: exodus calibrate (.*) --out (.*) --resume\n",
+        err,
+    )
+    assert stop, err
+    stored = int(stop[1])
+    assert stop.groups()[1:] == (str(state_dir(out)), str(path), str(out))
+    assert 14 <= stored < 24 and len(list(runs.iterdir())) == stored
+    assert not out.exists()
+
+    capsys.readouterr()
+    assert main(["calibrate", str(path), "--out", str(out), "--resume", "--workers", "2"]) == 0
+    err = capsys.readouterr().err
+    assert f"resumed: {stored} stored runs reused, {24 - stored} run now" in err, err[-3000:]
+    assert main(["calibrate", str(path), "--out", str(whole), "--workers", "2", "--quiet"]) == 0
+    for name in ("particles.csv", "posterior.csv", "calibrated.yaml", "compare.csv", "report.txt"):
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+
+    def without_wall(summary):
+        summary = json.loads(summary.read_text(encoding="utf-8"))
+        del summary["wall_seconds"]
+        for r in summary["rounds"]:
+            del r["wall_seconds"]
+        return summary
+
+    assert without_wall(out / "summary.json") == without_wall(whole / "summary.json")
+    assert not state_dir(out).exists()

@@ -1,5 +1,7 @@
 """`exodus calibrate`: fit, check the fit against the scenario it must beat, write it all out.
 
+Each fitting run is stored the moment it finishes (`resume.RunStore`, beside DIR), so a stopped
+calibration resumes with `resume=True` and writes what an uninterrupted one would have.
 The output directory appears whole or not at all (written into a temporary sibling, then renamed):
 particles.csv (every run of every round), posterior.csv (the accepted sets of the last round, with
 weights), posterior.png, posterior_pairs.png, calibrated.yaml (a scenario that `extends:` the fitted
@@ -38,24 +40,33 @@ from exodus.calibration.abc import (
 from exodus.calibration.compare import Row, compare_run, comparison_csv, report, score
 from exodus.calibration.diagnostics import posterior_warnings
 from exodus.calibration.figures import comparison_figure, pairs_figure, posterior_figure
+from exodus.calibration.resume import RunStore, calibration_hash
 from exodus.calibration.spec import Loaded
 from exodus.calibration.targets import Target, load_targets
-from exodus.files import check_output_dir, hold_lock, staging_dir
+from exodus.files import UserFileError, check_output_dir, hold_lock, staging_dir
 from exodus.outputs import check_target
 from exodus.scenario.schema import Scenario
-from exodus.sweep.executor import RunOutcome
+from exodus.sweep.executor import ExecutorError, RunOutcome
 from exodus.sweep.experiment import apply_point
 
 
 def calibrate(
     loaded: Loaded,
     out_dir: Path,
-    run: Callable[[Sequence, Any], list[RunOutcome]],
+    run: Callable[..., list[RunOutcome]],
     *,
     force: bool = False,
+    resume: bool = False,
     log: Callable[[str], None] = lambda text: None,
 ) -> dict[str, Any]:
-    """Fit, check and write; `run(specs, keep)` executes runs in spec order. Returns the summary."""
+    """Fit, check and write; `run(specs, keep, on_done=None)` executes runs in spec order and
+    calls `on_done(outcome)` as each finishes. `resume` reuses the runs a stopped calibration
+    into `out_dir` stored. Returns the summary.
+
+    A KeyboardInterrupt (Ctrl-C, SIGTERM, SIGHUP), ExecutorError or OSError keeps the stored runs and
+    carries `calibration_stored` = (runs stored, fitting runs in all, where)."""
+    if resume and force:
+        raise UserFileError(out_dir, "--resume and --force: choose one")
     check_target(out_dir, force)
     check_output_dir(out_dir)
     made = [p for p in reversed(out_dir.absolute().parents) if not p.exists()]
@@ -63,7 +74,7 @@ def calibrate(
     lock_path = out_dir.parent / f".{out_dir.name}.lock"
     lock = hold_lock(lock_path, f"exodus calibrate {loaded.file}", out_dir)
     try:
-        return _calibrate(loaded, out_dir, run, force, log)
+        return _calibrate(loaded, out_dir, run, force, resume, log)
     finally:
         lock_path.unlink(missing_ok=True)
         os.close(lock)
@@ -75,8 +86,9 @@ def calibrate(
 def _calibrate(
     loaded: Loaded,
     out_dir: Path,
-    run: Callable[[Sequence, Any], list[RunOutcome]],
+    run: Callable[..., list[RunOutcome]],
     force: bool,
+    resume: bool,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     spec = loaded.spec
@@ -84,10 +96,60 @@ def _calibrate(
     fitting = calibration_only(targets)
     started = time.perf_counter()
     keep_fit = KeepTargets.of(fitting)
+    digest = calibration_hash(loaded, targets)
+    store = RunStore.open(out_dir, digest, spec.name, resume=resume, force=force)
+    ran = 0
 
     def execute_fit(specs: Sequence) -> list[RunOutcome]:
-        return run(specs, keep_fit)
+        nonlocal ran
+        found = {s.run_id: store.load(s, keep_fit) for s in specs}
+        todo = [s for s in specs if found[s.run_id] is None]
+        if len(todo) < len(specs):
+            log(f"{len(specs) - len(todo)} of {len(specs)} runs of this round were stored")
+        by_id = {s.run_id: s for s in todo}
+        fresh = (
+            run(todo, keep_fit, on_done=lambda o: store.write(o, by_id[o.run_id])) if todo else []
+        )
+        ran += len(todo)
+        done = {o.run_id: o for o in fresh}
+        return [found[s.run_id] or done[s.run_id] for s in specs]
 
+    try:
+        summary = _fit_and_check(
+            loaded, out_dir, run, force, log, fitting, targets, execute_fit, started
+        )
+    except (KeyboardInterrupt, ExecutorError, OSError) as exc:  # worth resuming
+        stored = store.count()
+        if stored:
+            exc.calibration_stored = (  # type: ignore[attr-defined]
+                stored,
+                (spec.rounds + 1) * spec.particles,
+                store.root,
+            )
+        else:
+            store.remove()
+        raise
+    except BaseException:
+        store.remove()
+        raise
+    store.remove()
+    if ran < summary["runs"]:
+        log(f"resumed: {summary['runs'] - ran} stored runs reused, {ran} run now")
+    return summary
+
+
+def _fit_and_check(
+    loaded: Loaded,
+    out_dir: Path,
+    run: Callable[..., list[RunOutcome]],
+    force: bool,
+    log: Callable[[str], None],
+    fitting: Sequence[Target],
+    targets: Sequence[Target],
+    execute_fit: Callable[[Sequence], list[RunOutcome]],
+    started: float,
+) -> dict[str, Any]:
+    spec = loaded.spec
     result = fit(spec, loaded.base, fitting, execute_fit, file=loaded.file, log=log)
     box = Box.of(spec, loaded.base)
     posterior = result.posterior()
@@ -357,11 +419,13 @@ def _check_calibrated(path: Path, expected: Scenario) -> None:
 
 
 def execute_with(workers: int | None, dask: str | None, progress: bool) -> Callable:
-    """`run(specs, keep)` on the sweep executor."""
+    """`run(specs, keep, on_done=None)` on the sweep executor."""
     from exodus.sweep.executor import execute
 
-    def run(specs: Sequence, keep: Any) -> list[RunOutcome]:
-        return execute(specs, workers=workers, dask=dask, keep=keep, progress=progress)
+    def run(specs: Sequence, keep: Any, on_done: Callable | None = None) -> list[RunOutcome]:
+        return execute(
+            specs, workers=workers, dask=dask, keep=keep, on_done=on_done, progress=progress
+        )
 
     return run
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 from exodus.calibration.targets import TargetsError
 from exodus.cliargs import EXIT_USER_ERROR, add_no_limits, dask_address, whole_number
+from exodus.stopping import exit_code, signal_name
 
 _workers = whole_number(1, 4096)
 
@@ -45,7 +47,10 @@ def add_parser(subparsers: Any) -> None:
         "approximate Bayesian computation (rejection, then ABC-SMC rounds) on all local cores or "
         "a Dask cluster. Validation targets are never used in fitting. Writes the accepted "
         "parameter sets, their distributions (posterior.png), a calibrated scenario that extends "
-        "the fitted one, and scores before and after into DIR.",
+        "the fitted one, and scores before and after into DIR. Each finished run is stored "
+        "beside DIR (in .<DIR name>.partial) until DIR is written: a calibration stopped by "
+        "Ctrl-C, SIGTERM or SIGHUP is completed by the same command with --resume, which runs "
+        "only what is not stored and writes what an uninterrupted calibration would have.",
     )
     calibrate.add_argument(
         "experiment",
@@ -64,7 +69,17 @@ def add_parser(subparsers: Any) -> None:
         type=dask_address,
         help="run on a Dask scheduler (tcp://host:8786), or 'local' for a local Dask cluster",
     )
-    calibrate.add_argument("--force", action="store_true", help="replace an existing DIR")
+    calibrate.add_argument(
+        "--resume",
+        action="store_true",
+        help="complete a stopped calibration into DIR, reusing its stored runs (the same "
+        "calibration file only)",
+    )
+    calibrate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing DIR, and any stopped calibration stored for it",
+    )
     calibrate.add_argument("--quiet", action="store_true", help="no progress and no report")
     add_no_limits(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
@@ -157,6 +172,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.dask not in (None, "local"):
         return _fail("--workers sizes the local pool or --dask local, not a remote cluster")
+    if args.resume and args.force:
+        return _fail("--resume and --force: choose one")
     loaded = load_spec(args.experiment)
     out = (
         Path(args.out)
@@ -177,9 +194,29 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     )
     try:
         summary = calibrate(
-            loaded, out, execute_with(args.workers, args.dask, not quiet), force=args.force, log=log
+            loaded,
+            out,
+            execute_with(args.workers, args.dask, not quiet),
+            force=args.force,
+            resume=args.resume,
+            log=log,
         )
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: every worker is stopped by now
+        stored = getattr(exc, "calibration_stored", None)
+        if stored is None:
+            raise
+        count, runs, where = stored
+        print(
+            f"exodus: interrupted by {signal_name(exc)}: {count} of {runs} runs are stored in "
+            f"{where}; complete them with: exodus calibrate {shlex.quote(args.experiment)} "
+            f"--out {shlex.quote(str(out))} --resume",
+            file=sys.stderr,
+        )
+        return exit_code(exc)
     except (TargetsError, ExecutorError) as exc:
+        stored = getattr(exc, "calibration_stored", None)
+        if stored is not None:
+            return _fail(f"{exc}; {stored[0]} runs are stored: complete them with --resume")
         return _fail(str(exc))
     if not quiet:
         report = (out / "report.txt").read_text(encoding="utf-8")
