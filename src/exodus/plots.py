@@ -116,23 +116,34 @@ def _finish_axis(ax: Any, panel: str) -> None:
         ax.axhline(1.0, color="0.6", lw=0.8)
 
 
-def _mark_date(ax: Any, date: dt.date, label: str, *, style: str, y: float) -> None:
-    ax.axvline(date, color="0.35", ls=style, lw=1.0)
+def mark_date(
+    ax: Any, date: dt.date, label: str | None, *, style: str, y: float, compact: bool = False
+) -> None:
+    """A dated vertical line with its label (none when `label` is None); `compact` for the small
+    panels of a sweep report."""
+    ax.axvline(date, color="0.35", ls=style, lw=0.9 if compact else 1.0)
+    if label is None:
+        return
     ax.annotate(
         label,
         xy=(date, y),
         xycoords=("data", "axes fraction"),
-        xytext=(4, 0),
+        xytext=(3 if compact else 4, 0),
         textcoords="offset points",
-        fontsize=9,
+        fontsize=7 if compact else 9,
         color="0.25",
         va="top",
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+        bbox={
+            "boxstyle": f"round,pad={0.15 if compact else 0.2}",
+            "fc": "white",
+            "ec": "none",
+            "alpha": 0.8,
+        },
     )
 
 
 def _mark_mobilisation(ax: Any, date: dt.date) -> None:
-    _mark_date(ax, date, f"mobilisation order ({date.strftime('%d %b')})", style="--", y=0.98)
+    mark_date(ax, date, f"mobilisation order ({date.strftime('%d %b')})", style="--", y=0.98)
 
 
 def _colours(towns: Sequence[str]) -> dict[str, Any]:
@@ -162,11 +173,9 @@ def plot_run(run: RunData, out_dir: str | Path) -> list[Path]:
             )
         if run.mobilisation_date is not None:
             when = run.mobilisation_date.strftime("%d %b")
-            _mark_date(
-                ax, run.mobilisation_date, f"mobilisation order ({when})", style="--", y=0.98
-            )
+            mark_date(ax, run.mobilisation_date, f"mobilisation order ({when})", style="--", y=0.98)
         for i, (kind, start) in enumerate(run.policies):
-            _mark_date(ax, start, kind.replace("_", " "), style=":", y=0.93 - 0.05 * i)
+            mark_date(ax, start, kind.replace("_", " "), style=":", y=0.93 - 0.05 * i)
         _finish_axis(ax, panel)
         fig.legend(title="town", loc="outside right upper")
         path = out_dir / f"{panel}.png"
@@ -193,7 +202,7 @@ def plot_compare(runs: Sequence[RunData], out_prefix: str | Path) -> list[Path]:
             for town, (xs, ys) in run.series(column).items():
                 ax.plot(xs, ys, color=colours[town], ls=style, lw=2.2 if town in borders else 1.5)
         for date in sorted(dates):
-            _mark_date(
+            mark_date(
                 ax, date, f"mobilisation order ({date.strftime('%d %b')})", style="--", y=0.98
             )
         _finish_axis(ax, panel)

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 
 from exodus.files import atomic_write as _atomic_write
 from exodus.model.record import COLUMN_LABELS
+from exodus.plots import mark_date
 from exodus.sweep.report import CI_LABEL, PCT_LABEL, bands, group_label
 
 STYLES = ("-", "--", ":", "-.")
@@ -87,30 +88,15 @@ def _canvas(rows: int, cols: int, *, width: float, height: float, sharey: bool) 
     return fig, axes
 
 
-def _mark(ax: Any, date: dt.date, text: str, *, style: str, y: float, show: bool) -> None:
-    ax.axvline(date, color="0.35", ls=style, lw=0.9)
-    if show:
-        ax.annotate(
-            text,
-            xy=(date, y),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            fontsize=7,
-            color="0.25",
-            va="top",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-        )
-
-
 def mark_events(ax: Any, town: str, events: dict[str, Any], *, first: bool) -> None:
     """The mobilisation order (dashed) and each policy's start (dotted) in this town's panel."""
     dates = {d for d in events.get("mobilisation", []) if d}
     for date in sorted(dates):
-        _mark(ax, date, f"mobilisation order {date:%d %b}", style="--", y=0.99, show=first)
+        label = f"mobilisation order {date:%d %b}" if first else None
+        mark_date(ax, date, label, style="--", y=0.99, compact=True)
     for i, (kind, start, towns) in enumerate(events.get("policies", [])):
         if towns == "all" or town in towns:
-            _mark(ax, start, kind, style=":", y=0.9 - 0.08 * i, show=True)
+            mark_date(ax, start, kind, style=":", y=0.9 - 0.08 * i, compact=True)
 
 
 def events_of(info: dict[str, Any]) -> dict[str, Any]:
