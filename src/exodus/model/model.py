@@ -150,6 +150,8 @@ def _build_towns(model: ExodusModel) -> TownState:
         peak_rent=np.ones(n),
         pickets=np.zeros(n),
         aid=np.zeros(n),
+        # collective action writes it (pickets deter); flows read it when parties choose a town
+        arrival_deterrence=np.ones(n),
         tension=np.zeros(n),
     )
 

@@ -164,6 +164,7 @@ class TownState:
     peak_rent: np.ndarray
     pickets: np.ndarray
     aid: np.ndarray
+    arrival_deterrence: np.ndarray  # (0, 1]: multiplies a town's pull on arriving parties
     tension: np.ndarray
 
     @property
