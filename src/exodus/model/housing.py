@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model import kernels
 from exodus.model.groups import (
     allocate_capacity,
     match_within_groups,
@@ -276,7 +277,7 @@ class Housing:
         shortfall = np.maximum(self.usual_vacancy - self.vacancy_rate, 0.0) * self.listed
         if not (rise.any() or shortfall.any()):
             return
-        owners = np.nonzero(hh.view("tenure") == OWNER)[0]
+        owners = kernels.rows_equal(hh.view("tenure"), OWNER)
         # owners come in town order (households are contiguous by town): one chance per town
         starts = [rows.start for rows in model.town_slices] + [hh.n]
         per_town = np.diff(np.searchsorted(owners, starts))
@@ -512,16 +513,20 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        compassionate = np.empty(hh.n, dtype=bool)
-        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
-            np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
-        return np.nonzero(
-            (hh.view("tenure") == OWNER)
-            & (hh.view("hosting") < 0)
-            & compassionate
-            & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
-            & (self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        )[0]
+        draw = self.rng.random(hh.n)
+        # households are contiguous by town: one pass (kernels.py), or its numpy twin
+        return kernels.willing_hosts(
+            [rows.start for rows in model.town_slices] + [hh.n],
+            threshold,
+            hh.view("compassion"),
+            hh.view("tenure"),
+            hh.view("hosting"),
+            hh.view("attitude"),
+            draw,
+            OWNER,
+            model.settings.attitudes.welcoming_threshold,
+            self.params.hosting_offer_rate,
+        )
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that have no bed, one party each."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model import kernels
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.model.state import MOBILISED, RELOCANT, RENTER, STUDENT
 
@@ -63,10 +64,14 @@ class Recorder:
             self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
-        t = hh.view("town")
-        renter = np.isin(hh.view("tenure"), (RENTER, STUDENT))
-        attitude_mean = np.bincount(t, weights=hh.view("attitude"), minlength=n) / np.bincount(
-            t, minlength=n
+        # one pass over the households (kernels.py), or its numpy twin: the same bytes
+        attitude_mean, renters, displaced = kernels.household_tallies(
+            hh.view("town"),
+            hh.view("tenure"),
+            hh.view("attitude"),
+            hh.view("displaced"),
+            (RENTER, STUDENT),
+            n,
         )
         columns = {
             "migrants_present": present,
@@ -83,9 +88,8 @@ class Recorder:
             "vacancy_rate": housing["vacancy_rate"],
             "rental_stock": housing["rental_stock"] * w,
             "short_stay_price_index": housing["short_stay_price_index"],
-            "local_renters": np.bincount(t[renter], minlength=n) * self._households_people,
-            "displaced_locals": np.bincount(t[hh.view("displaced")], minlength=n)
-            * self._households_people,
+            "local_renters": renters * self._households_people,
+            "displaced_locals": displaced * self._households_people,
             "displaced_total": towns.displaced_total * self._households_people,
             "unemployment_rate": jobs["unemployment_rate"],
             "food_price_index": towns.food_index.copy(),
