@@ -62,5 +62,5 @@ def test_key_outputs_of_a_run():
     nov3 = uralsk.loc[uralsk["date"] == pd.Timestamp("2022-11-03"), "rent_index"].item()
     assert out.at["Uralsk", "rent_3nov_over_peak"] == pytest.approx(nov3 / peak)
     assert np.isnan(out.at["Uralsk", "rent_31dec_over_peak"])  # the classroom ends on 30 Nov
-    assert 0 <= out["displaced_share"].min() and out["displaced_share"].max() < 1
-    assert 0 <= out["peak_hostile_share"].min() and out["peak_tension"].max() <= 1
+    assert out["displaced_share"].min() >= 0 and out["displaced_share"].max() < 1
+    assert out["peak_hostile_share"].min() >= 0 and out["peak_tension"].max() <= 1
