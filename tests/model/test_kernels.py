@@ -99,3 +99,13 @@ def test_willing_hosts_kernel_gives_numpy_bytes():
 def test_rows_equal_kernel_gives_numpy_rows():
     tenure = household_columns(7)[1]
     assert kernels.rows_equal(tenure, 0).tobytes() == np.nonzero(tenure == 0)[0].tobytes()
+
+
+def test_below_chance_kernel_gives_numpy_rows():
+    rng = np.random.default_rng(8)
+    counts = np.array([0, 500, 3, 2000, 1, 700])
+    draw = rng.random(counts.sum())
+    chance = np.array([0.5, 0.01, 1.0, float(draw[600]), 0.0, 0.3])  # one chance equal to a draw
+    ref = np.flatnonzero(draw < np.repeat(chance, counts))
+    got = kernels.below_chance(draw, chance, counts)
+    assert ref.size > 200 and got.tobytes() == ref.tobytes()

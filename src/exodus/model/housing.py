@@ -285,8 +285,7 @@ class Housing:
         # town's usual vacancy (the balance the pre-shock market kept)
         restore = self.params.vacancy_restore_rate * shortfall / np.maximum(per_town, 1)
         town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
-        chance = np.repeat(town_chance, per_town)
-        listing = owners[rng.random(owners.size) < chance]
+        listing = owners[kernels.below_chance(rng.random(owners.size), town_chance, per_town)]
         if listing.size:
             self.add_units(listing, spare=True)
 

@@ -430,3 +430,29 @@ def rows_equal(values: np.ndarray, value: int) -> np.ndarray:
     if not COMPILED:
         return np.nonzero(values == value)[0]
     return _rows_equal_compiled(values, int(value))
+
+
+# -- draws against a chance per town (housing.Housing.list_new_units) ---------------------------
+@_jit
+def _below_chance_compiled(draw: np.ndarray, chance: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    out = np.empty(draw.size, dtype=np.int64)
+    k = 0
+    j = 0
+    for g in range(counts.size):
+        c = chance[g]
+        for _ in range(counts[g]):
+            if draw[j] < c:
+                out[k] = j
+                k += 1
+            j += 1
+    return out[:k].copy()
+
+
+def below_chance(draw: np.ndarray, chance: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions where `draw` falls under its group's chance; the draws come group after group,
+    `counts[g]` of group g. `np.flatnonzero(draw < np.repeat(chance, counts))` in one pass."""
+    if not COMPILED:
+        return np.flatnonzero(draw < np.repeat(chance, counts))
+    return _below_chance_compiled(
+        draw, np.asarray(chance, dtype=np.float64), np.asarray(counts, dtype=np.int64)
+    )
