@@ -83,29 +83,3 @@ def test_household_tallies_kernel_gives_numpy_bytes():
     for a, b in zip(got, ref, strict=True):
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     assert ref[1].sum() == np.isin(tenure, (2, 3)).sum() and ref[2].sum() == displaced.sum()
-
-
-def test_willing_hosts_kernel_gives_numpy_bytes():
-    town, tenure, attitude, _, compassion, hosting, draw = household_columns(6)
-    starts = np.searchsorted(town, np.arange(7))
-    # a threshold that some float32 compassion values equal exactly, and one just above them
-    threshold = np.array([0.5, float(compassion[0]), 0.3, 0.7, np.nextafter(0.6, 1.0), 0.0])
-    args = (starts, threshold, compassion, tenure, hosting, attitude, draw, 0, 0.1, 0.5)
-    ref = kernels.willing_hosts_numpy(*args)
-    got = kernels.willing_hosts(*args)
-    assert ref.size > 100 and got.tobytes() == ref.tobytes()
-
-
-def test_rows_equal_kernel_gives_numpy_rows():
-    tenure = household_columns(7)[1]
-    assert kernels.rows_equal(tenure, 0).tobytes() == np.nonzero(tenure == 0)[0].tobytes()
-
-
-def test_below_chance_kernel_gives_numpy_rows():
-    rng = np.random.default_rng(8)
-    counts = np.array([0, 500, 3, 2000, 1, 700])
-    draw = rng.random(counts.sum())
-    chance = np.array([0.5, 0.01, 1.0, float(draw[600]), 0.0, 0.3])  # one chance equal to a draw
-    ref = np.flatnonzero(draw < np.repeat(chance, counts))
-    got = kernels.below_chance(draw, chance, counts)
-    assert ref.size > 200 and got.tobytes() == ref.tobytes()

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import kernels
 from exodus.model.groups import (
     allocate_capacity,
     match_within_groups,
@@ -277,7 +276,7 @@ class Housing:
         shortfall = np.maximum(self.usual_vacancy - self.vacancy_rate, 0.0) * self.listed
         if not (rise.any() or shortfall.any()):
             return
-        owners = kernels.rows_equal(hh.view("tenure"), OWNER)
+        owners = np.nonzero(hh.view("tenure") == OWNER)[0]
         # owners come in town order (households are contiguous by town): one chance per town
         starts = [rows.start for rows in model.town_slices] + [hh.n]
         per_town = np.diff(np.searchsorted(owners, starts))
@@ -285,7 +284,8 @@ class Housing:
         # town's usual vacancy (the balance the pre-shock market kept)
         restore = self.params.vacancy_restore_rate * shortfall / np.maximum(per_town, 1)
         town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
-        listing = owners[kernels.below_chance(rng.random(owners.size), town_chance, per_town)]
+        chance = np.repeat(town_chance, per_town)
+        listing = owners[rng.random(owners.size) < chance]
         if listing.size:
             self.add_units(listing, spare=True)
 
@@ -512,20 +512,16 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        draw = self.rng.random(hh.n)
-        # households are contiguous by town: one pass (kernels.py), or its numpy twin
-        return kernels.willing_hosts(
-            [rows.start for rows in model.town_slices] + [hh.n],
-            threshold,
-            hh.view("compassion"),
-            hh.view("tenure"),
-            hh.view("hosting"),
-            hh.view("attitude"),
-            draw,
-            OWNER,
-            model.settings.attitudes.welcoming_threshold,
-            self.params.hosting_offer_rate,
-        )
+        compassionate = np.empty(hh.n, dtype=bool)
+        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
+            np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
+        return np.nonzero(
+            (hh.view("tenure") == OWNER)
+            & (hh.view("hosting") < 0)
+            & compassionate
+            & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
+            & (self.rng.random(hh.n) < self.params.hosting_offer_rate)
+        )[0]
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that have no bed, one party each."""

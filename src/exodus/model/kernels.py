@@ -131,6 +131,17 @@ def _message_effect_one(
 
 
 @_jit
+def _true_rows(mask: np.ndarray) -> np.ndarray:
+    """`np.flatnonzero(mask)` without branches (a random mask defeats the branch predictor)."""
+    out = np.empty(mask.size, dtype=np.int64)
+    k = 0
+    for i in range(mask.size):
+        out[k] = i
+        k += mask[i]
+    return out[:k].copy()
+
+
+@_jit
 def _influence_compiled(
     hears: np.ndarray,
     pick: np.ndarray,
@@ -144,31 +155,15 @@ def _influence_compiled(
     k: float,
     eta: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    n = hears.size
-    count = 0
-    for i in range(n):
-        if hears[i]:
-            count += 1
-    listeners = np.empty(count, dtype=np.int64)
-    change = np.empty(count, dtype=np.float64)
-    j = 0
-    for i in range(n):
-        if hears[i]:
-            s = neighbours[i, pick[i]]
-            credibility = 1.0 if russian[s] == russian[i] else cross_credibility
-            listeners[j] = i
-            change[j] = _message_effect_one(
-                attitude[i],
-                attitude[s],
-                credibility,
-                rate,
-                1.0,
-                positive_weight,
-                latitude,
-                k,
-                eta,
-            )
-            j += 1
+    listeners = _true_rows(hears)
+    change = np.empty(listeners.size, dtype=np.float64)
+    for j in range(listeners.size):
+        i = listeners[j]
+        s = neighbours[i, pick[i]]
+        credibility = 1.0 if russian[s] == russian[i] else cross_credibility
+        change[j] = _message_effect_one(
+            attitude[i], attitude[s], credibility, rate, 1.0, positive_weight, latitude, k, eta
+        )
     return listeners, change
 
 
@@ -300,10 +295,8 @@ def _household_tallies_compiled(
         t = town[i]
         count[t] += 1
         total[t] += attitude[i]  # in index order, as np.bincount adds its weights
-        if tenure[i] == renter_a or tenure[i] == renter_b:
-            renters[t] += 1
-        if displaced[i]:
-            displaced_count[t] += 1
+        renters[t] += (tenure[i] == renter_a) | (tenure[i] == renter_b)
+        displaced_count[t] += displaced[i]
     return total / count, renters, displaced_count
 
 
@@ -320,139 +313,3 @@ def household_tallies(
         return household_tallies_numpy(town, tenure, attitude, displaced, renter_tenures, n)
     a, b = renter_tenures
     return _household_tallies_compiled(town, tenure, attitude, displaced, int(a), int(b), int(n))
-
-
-# -- free beds on offer (housing.Housing.willing_hosts) -------------------------------------------
-def willing_hosts_numpy(
-    starts: np.ndarray,
-    threshold: np.ndarray,
-    compassion: np.ndarray,
-    tenure: np.ndarray,
-    hosting: np.ndarray,
-    attitude: np.ndarray,
-    draw: np.ndarray,
-    owner: int,
-    welcoming: float,
-    offer_rate: float,
-) -> np.ndarray:
-    """Owner households, not hosting, more compassionate than their town's threshold, welcoming,
-    whose draw falls under the offer rate; households are contiguous by town, town i from
-    `starts[i]` to `starts[i + 1]`. In numpy: the reference the compiled kernel is held to."""
-    compassionate = np.empty(tenure.size, dtype=bool)
-    for i in range(starts.size - 1):
-        rows = slice(starts[i], starts[i + 1])
-        np.greater(compassion[rows], threshold[i], out=compassionate[rows])
-    return np.nonzero(
-        (tenure == owner)
-        & (hosting < 0)
-        & compassionate
-        & (attitude > welcoming)
-        & (draw < offer_rate)
-    )[0]
-
-
-@_jit
-def _willing_hosts_compiled(
-    starts: np.ndarray,
-    threshold: np.ndarray,
-    compassion: np.ndarray,
-    tenure: np.ndarray,
-    hosting: np.ndarray,
-    attitude: np.ndarray,
-    draw: np.ndarray,
-    owner: int,
-    welcoming: float,
-    offer_rate: float,
-) -> np.ndarray:
-    out = np.empty(tenure.size, dtype=np.int64)
-    k = 0
-    for t in range(starts.size - 1):
-        cut = threshold[t]
-        for i in range(starts[t], starts[t + 1]):
-            if (
-                tenure[i] == owner
-                and hosting[i] < 0
-                and np.float64(compassion[i]) > cut
-                and attitude[i] > welcoming
-                and draw[i] < offer_rate
-            ):
-                out[k] = i
-                k += 1
-    return out[:k].copy()
-
-
-def willing_hosts(
-    starts: np.ndarray,
-    threshold: np.ndarray,
-    compassion: np.ndarray,
-    tenure: np.ndarray,
-    hosting: np.ndarray,
-    attitude: np.ndarray,
-    draw: np.ndarray,
-    owner: int,
-    welcoming: float,
-    offer_rate: float,
-) -> np.ndarray:
-    """Rows of the households offering a free bed today, in one pass."""
-    fn = _willing_hosts_compiled if COMPILED else willing_hosts_numpy
-    return fn(
-        np.asarray(starts, dtype=np.int64),
-        np.asarray(threshold, dtype=np.float64),
-        compassion,
-        tenure,
-        hosting,
-        attitude,
-        draw,
-        int(owner),
-        float(welcoming),
-        float(offer_rate),
-    )
-
-
-# -- rows holding one value (owner households, vacant units) --------------------------------------
-@_jit
-def _rows_equal_compiled(values: np.ndarray, value: int) -> np.ndarray:
-    count = 0
-    for i in range(values.size):
-        if values[i] == value:
-            count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in range(values.size):
-        if values[i] == value:
-            out[k] = i
-            k += 1
-    return out
-
-
-def rows_equal(values: np.ndarray, value: int) -> np.ndarray:
-    """`np.nonzero(values == value)[0]` in one pass, without the boolean temporary."""
-    if not COMPILED:
-        return np.nonzero(values == value)[0]
-    return _rows_equal_compiled(values, int(value))
-
-
-# -- draws against a chance per town (housing.Housing.list_new_units) ---------------------------
-@_jit
-def _below_chance_compiled(draw: np.ndarray, chance: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    out = np.empty(draw.size, dtype=np.int64)
-    k = 0
-    j = 0
-    for g in range(counts.size):
-        c = chance[g]
-        for _ in range(counts[g]):
-            if draw[j] < c:
-                out[k] = j
-                k += 1
-            j += 1
-    return out[:k].copy()
-
-
-def below_chance(draw: np.ndarray, chance: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Positions where `draw` falls under its group's chance; the draws come group after group,
-    `counts[g]` of group g. `np.flatnonzero(draw < np.repeat(chance, counts))` in one pass."""
-    if not COMPILED:
-        return np.flatnonzero(draw < np.repeat(chance, counts))
-    return _below_chance_compiled(
-        draw, np.asarray(chance, dtype=np.float64), np.asarray(counts, dtype=np.int64)
-    )
