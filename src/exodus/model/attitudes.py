@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import kernels
 from exodus.model.state import LANDLORD, MOBILISED, OWNER, RENTER, STUDENT
 
 if TYPE_CHECKING:
@@ -173,20 +172,16 @@ class Attitudes:
         n = attitude.size
         pick = self.rng.integers(0, p.ties, size=n)
         hears = self.rng.random(n) < p.messages_per_day
-        # one pass over the households (kernels.py), or its numpy twin: the same bytes
-        return kernels.influence(
-            hears,
-            pick,
-            self.neighbours,
-            hh.view("russian_speaking"),
-            attitude,
-            p.cross_group_credibility,
-            p.influence_rate,
-            p.negativity_bias,
-            p.influence_lambda,
-            p.influence_k,
-            p.influence_eta,
+        listeners = np.flatnonzero(hears)
+        # row-major (household, tie) position in the neighbour table: one flat gather
+        slot = listeners * p.ties
+        slot += pick[listeners]
+        speaker = self.neighbours.ravel()[slot]
+        russian = hh.view("russian_speaking")
+        credibility = np.where(
+            russian[speaker] == russian[listeners], 1.0, p.cross_group_credibility
         )
+        return listeners, message_effect(attitude[listeners], attitude[speaker], credibility, p)
 
 
 def message_effect(
@@ -194,13 +189,18 @@ def message_effect(
 ) -> np.ndarray:
     """Lorenz, Neumann & Schröder (2021): alpha * s * (m - eta * a) * lambda^k / (lambda^k + |m - a|^k),
     with a message more negative than the listener weighing `negativity_bias` times a positive one."""
-    return kernels.message_effect(
-        listener,
-        message,
-        credibility,
-        p.influence_rate,
-        p.negativity_bias,
-        p.influence_lambda,
-        p.influence_k,
-        p.influence_eta,
-    )
+    gap = message - listener
+    bias = np.where(gap < 0, 1.0, 1.0 / p.negativity_bias)
+    latitude = p.influence_lambda**p.influence_k
+    # the same operations in the same order as the formula, each into an array made here
+    acceptance = np.abs(gap, out=gap)
+    acceptance **= p.influence_k
+    acceptance += latitude
+    np.divide(latitude, acceptance, out=acceptance)
+    effect = credibility * p.influence_rate
+    effect *= bias
+    effect *= acceptance
+    pull = p.influence_eta * listener
+    np.subtract(message, pull, out=pull)
+    effect *= pull
+    return effect

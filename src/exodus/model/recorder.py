@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import kernels
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.model.state import MOBILISED, RELOCANT, RENTER, STUDENT
 
@@ -39,6 +38,10 @@ class Recorder:
         self._households_people = (
             np.asarray([t.household_size for t in model.town_specs.values()]) * model.agent_weight
         )
+        # households never change town and are contiguous by town: their town column as bincount
+        # takes it, and the households per town, are worked out once
+        self._household_town = model.households.view("town").astype(np.intp)
+        self._households_per_town = np.bincount(self._household_town, minlength=n)
 
     def add_event(self, town: str, kind: str, detail: str, day: int | None = None) -> None:
         day = self.model.day if day is None else day
@@ -64,15 +67,17 @@ class Recorder:
             self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
-        # one pass over the households (kernels.py), or its numpy twin: the same bytes
-        attitude_mean, renters, displaced = kernels.household_tallies(
-            hh.view("town"),
-            hh.view("tenure"),
-            hh.view("attitude"),
-            hh.view("displaced"),
-            (RENTER, STUDENT),
-            n,
+        attitude_mean = (
+            np.bincount(self._household_town, weights=hh.view("attitude"), minlength=n)
+            / self._households_per_town
         )
+        tenure, displaced = hh.view("tenure"), hh.view("displaced")
+        renters = np.empty(n, dtype=np.int64)
+        displaced_count = np.empty(n, dtype=np.int64)
+        for i, rows in enumerate(model.town_slices):  # counted slice by slice, no gathers
+            part = tenure[rows]
+            renters[i] = np.count_nonzero((part == RENTER) | (part == STUDENT))
+            displaced_count[i] = np.count_nonzero(displaced[rows])
         columns = {
             "migrants_present": present,
             "migrants_relocant": relocant * w,
@@ -89,7 +94,7 @@ class Recorder:
             "rental_stock": housing["rental_stock"] * w,
             "short_stay_price_index": housing["short_stay_price_index"],
             "local_renters": renters * self._households_people,
-            "displaced_locals": displaced * self._households_people,
+            "displaced_locals": displaced_count * self._households_people,
             "displaced_total": towns.displaced_total * self._households_people,
             "unemployment_rate": jobs["unemployment_rate"],
             "food_price_index": towns.food_index.copy(),
