@@ -320,3 +320,27 @@ def save(fig: Figure, path: Path) -> Path:
     fig.savefig(sink, format="png", dpi=110, metadata={"Software": None})
     _atomic_write(path, sink.getvalue())
     return path
+
+
+def ranking_figure(table: Sequence[dict[str, Any]], outputs: Sequence[str], title: str) -> Figure:
+    """Parameters (rows, in rank order) against outputs (columns): each cell the parameter's Morris
+    mu* over the largest mu* of that output, so a dark cell is a leading influence on that output."""
+    names = [row["parameter"] for row in table]
+    matrix = np.array([[row[o] for o in [*outputs, "mean"]] for row in table], dtype=float)
+    fig = Figure(figsize=(1.0 * len(outputs) + 4.8, 0.28 * len(names) + 1.8), dpi=110)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("constrained")
+    ax = fig.subplots()
+    image = ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            value = matrix[i, j]
+            if np.isfinite(value):
+                colour = "white" if value > 0.6 else "black"
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=colour)
+    ax.set_xticks(range(len(outputs) + 1), [*outputs, "mean (rank)"], rotation=35, ha="right")
+    ax.set_yticks(range(len(names)), [f"{k + 1}. {n}" for k, n in enumerate(names)], fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(image, ax=ax, label="mu* / largest mu* of the output", shrink=0.6)
+    return fig

@@ -140,6 +140,15 @@ def sensitivity(info: dict[str, Any], frame: pd.DataFrame, metric: str) -> dict[
     design = experiment["design"]
     if design not in ("morris", "sobol"):
         return None
+    return indices(info, frame, run_outputs(frame, metric), metric)
+
+
+def indices(
+    info: dict[str, Any], frame: pd.DataFrame, per_run: pd.Series, metric: str
+) -> dict[str, Any]:
+    """SALib indices of a Morris or Sobol design for one scalar per run (`per_run`, by run_id)."""
+    experiment = info["experiment"]
+    design = experiment["design"]
     names = list(experiment["parameters"])
     problem = {
         "num_vars": len(names),
@@ -150,7 +159,7 @@ def sensitivity(info: dict[str, Any], frame: pd.DataFrame, metric: str) -> dict[
     }
     points = info["design_points"]
     runs = frame.drop_duplicates("run_id").set_index("run_id")
-    per_run = run_outputs(frame, metric)
+    per_run = per_run.dropna()
     # One scenario at a time: indices of pooled scenarios would mix two questions.
     results = {}
     for scenario in sorted(runs["scenario"].unique()):
@@ -234,6 +243,7 @@ def write_report(
     for m in info["experiment"]["metrics"]:
         names = (f"{m}.png", f"response_{m}.png", f"sensitivity_{m}.png", f"morris_{m}.png")
         outputs += [root / name for name in names]
+    outputs += [root / "ranking.png", root / "ranking.csv"]
     for output in outputs:  # before any figure is drawn
         try:
             check_output_file(output, option="report")
@@ -270,6 +280,9 @@ def write_report(
             "Runs of all design points are pooled per scenario, so the bands include the "
             "parameter ranges."
             if groups == ["scenario"] and experiment["parameters"]
+            else "The runs of all the posterior's draws are pooled, so the bands hold the fit's "
+            "uncertainty as well as the model's randomness."
+            if experiment["design"] == "posterior"
             else ""
         ),
         "",
@@ -326,6 +339,12 @@ def write_report(
             if fig is not None:
                 written.append(figures.save(fig, root / f"morris_{metric}.png"))
                 lines += [f"![Morris mu* and sigma of {metric}](morris_{metric}.png)", ""]
+    if experiment["design"] == "morris":
+        ranked, said, files = _ranking(info, frame, root)
+        lines += said
+        written += files
+        if ranked:
+            indices["outputs"] = ranked
     report = root / "report.md"
     atomic_write(report, ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
     if indices:
@@ -333,6 +352,90 @@ def write_report(
         atomic_write(root / "sensitivity.json", data.encode("utf-8"))
         written.append(root / "sensitivity.json")
     return [report, *written]
+
+
+def _ranking(
+    info: dict[str, Any], frame: pd.DataFrame, root: Path
+) -> tuple[dict[str, Any], list[str], list[Path]]:
+    """The parameters ranked over the outputs users read (`exodus.sweep.outputs`): a table in
+    report.md, ranking.csv and a figure, per scenario; nothing if the sweep kept none of their
+    columns."""
+    from exodus.sweep import figures, outputs
+
+    chosen = outputs.available(list(frame.columns))
+    if not chosen:
+        return {}, [], []
+    results = {
+        o.name: indices(info, frame, outputs.run_values(frame, o, info), o.name) for o in chosen
+    }
+    scenarios = sorted({s for r in results.values() for s in r["by_scenario"]})
+    lines = [
+        "## Ranking over the outputs users read (Morris mu*)",
+        "",
+        "Each output is one number per run (below); each design point's value is the mean over its "
+        "replicates. Each cell is the parameter's mu* over the largest mu* of that output, so the "
+        "outputs weigh alike whatever their unit; parameters are ranked by the mean of those.",
+        "",
+        *(f"- `{o.name}`: {o.label}" for o in chosen),
+        "",
+    ]
+    ranked: dict[str, Any] = {}
+    written: list[Path] = []
+    csv_rows = []
+    for scenario in scenarios:
+        per = {
+            name: r["by_scenario"][scenario]
+            for name, r in results.items()
+            if "names" in r["by_scenario"].get(scenario, {})
+        }
+        skipped = [name for name in results if name not in per]
+        if not per:
+            lines += [f"{scenario}: no ranking: design points have no finished run.", ""]
+            continue
+        table = outputs.ranking(per)
+        names = list(per)
+        ranked[scenario] = {"outputs": names, "table": table}
+        lines += [f"### {scenario}", ""]
+        if skipped:
+            lines += [f"Left out (a design point lacks the value): {', '.join(skipped)}.", ""]
+        lines += [
+            "| rank | parameter | mean | " + " | ".join(names) + " |",
+            "|---:|---|---:|" + "---:|" * len(names),
+        ]
+        for row in table:
+            cells = " | ".join(_fmt2(row[n]) for n in names)
+            lines.append(f"| {row['rank']} | {row['parameter']} | {_fmt2(row['mean'])} | {cells} |")
+            csv_rows.append(
+                {
+                    "scenario": scenario,
+                    "rank": row["rank"],
+                    "parameter": row["parameter"],
+                    "mean": row["mean"],
+                    **{n: row[n] for n in names},
+                    **{
+                        f"{n}_mu_star": float(
+                            per[n]["mu_star"][per[n]["names"].index(row["parameter"])]
+                        )
+                        for n in names
+                    },
+                }
+            )
+        lines.append("")
+    if ranked:
+        first = scenarios[0]
+        fig = figures.ranking_figure(
+            ranked[first]["table"], ranked[first]["outputs"], f"{first}: Morris ranking"
+        )
+        written.append(figures.save(fig, root / "ranking.png"))
+        lines += ["![parameters ranked over the outputs](ranking.png)", ""]
+        text = pd.DataFrame(csv_rows).to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        atomic_write(root / "ranking.csv", text.encode("utf-8"))
+        written.append(root / "ranking.csv")
+    return ranked, lines, written
+
+
+def _fmt2(x: float) -> str:
+    return f"{x:.2f}" if np.isfinite(x) else "-"
 
 
 def _read_index(path: Path) -> pd.DataFrame | None:
