@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from exodus import limits
 from exodus.model.record import TIMESERIES_COLUMNS
@@ -31,7 +31,7 @@ from exodus.sweep.executor import RunSpec
 METRICS = tuple(c for c in TIMESERIES_COLUMNS if c not in ("date", "day", "town", "country"))
 """Columns of the run's timeseries that an experiment may keep."""
 
-DESIGNS = ("grid", "latin", "sobol", "morris")
+DESIGNS = ("grid", "latin", "sobol", "morris", "posterior")
 
 
 class ExperimentError(ScenarioError):
@@ -104,9 +104,15 @@ class Experiment(_Strict):
     set: list[str] = Field(
         default_factory=list, description="`--set`-style overrides applied to every scenario."
     )
-    design: Literal["grid", "latin", "sobol", "morris"] = Field(
+    design: Literal["grid", "latin", "sobol", "morris", "posterior"] = Field(
         "grid",
-        description="grid: every combination of values; latin/sobol/morris: sampled from ranges.",
+        description="grid: every combination of values; latin/sobol/morris: sampled from ranges; "
+        "posterior: parameter sets drawn by weight from a calibration's posterior.",
+    )
+    posterior: str | None = Field(
+        None,
+        description="posterior design: a calibration's posterior.csv (relative to this file); "
+        "`samples` sets are drawn from its accepted sets by weight, with replacement.",
     )
     parameters: dict[str, Values | Steps | Range] = Field(
         default_factory=dict, description="Parameter path -> values, first/step/last or low/high."
@@ -116,7 +122,7 @@ class Experiment(_Strict):
         ge=1,
         le=100_000,
         description="latin: points; sobol: base samples N (a power of 2), N*(D+2) points; "
-        "morris: trajectories N, N*(D+1) points.",
+        "morris: trajectories N, N*(D+1) points; posterior: draws.",
     )
     levels: int = Field(4, ge=2, le=20, description="morris: grid levels of each factor.")
     replicates: int = Field(1, ge=1, le=10_000, description="Runs per scenario and design point.")
@@ -135,6 +141,8 @@ class Experiment(_Strict):
         description="Timeseries columns to keep.",
     )
     days: Days = Field(default_factory=Days)
+    _draws: list[dict[str, Any]] | None = PrivateAttr(None)
+    """A posterior design's drawn sets, read by `load_experiment` from the posterior file."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -144,7 +152,14 @@ class Experiment(_Strict):
         if len(set(self.metrics)) != len(self.metrics):
             raise ValueError("metrics: a metric is listed twice")
         kinds = {type(spec) for spec in self.parameters.values()}
-        if self.design == "grid":
+        if (self.posterior is None) != (self.design != "posterior"):
+            raise ValueError("posterior: the posterior design needs a posterior file, and only it")
+        if self.design == "posterior":
+            if self.parameters:
+                raise ValueError("parameters: the posterior design takes them from its posterior")
+            if self.samples is None:
+                raise ValueError("samples: the posterior design needs a number of draws")
+        elif self.design == "grid":
             if Range in kinds:
                 raise ValueError("parameters: low/high ranges need design latin, sobol or morris")
             if self.samples is not None:
@@ -160,6 +175,12 @@ class Experiment(_Strict):
                 raise ValueError(f"samples: sobol needs a power of 2, got {self.samples}")
         return self
 
+    def parameter_names(self) -> list[str]:
+        """The parameters a run is labelled with: the file's, or a posterior's."""
+        if self.design == "posterior":
+            return list(self._draws[0]) if self._draws else []
+        return list(self.parameters)
+
     def problem(self) -> dict[str, Any]:
         """The SALib problem of a sampled design: names and bounds in file order."""
         names = list(self.parameters)
@@ -172,6 +193,10 @@ def design_points(experiment: Experiment) -> list[dict[str, Any]]:
 
     Sobol and Morris points come in SALib's order, which its analysis relies on.
     """
+    if experiment.design == "posterior":
+        if experiment._draws is None:
+            raise ValueError("a posterior design's draws are read by load_experiment")
+        return [dict(point) for point in experiment._draws]
     names = list(experiment.parameters)
     if not names:
         return [{}]
@@ -280,9 +305,21 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     shown = os.fspath(path)
     data = read_yaml_mapping(path, error=ExperimentError, what="experiment file")
     try:
-        return Experiment.model_validate(data)
+        experiment = Experiment.model_validate(data)
     except ValidationError as exc:
         raise _experiment_error(exc, shown, data) from None
+    load_posterior_draws(experiment, shown)
+    return experiment
+
+
+def load_posterior_draws(experiment: Experiment, file: str) -> None:
+    """Draw a posterior design's sets from its posterior file (relative to `file`)."""
+    if experiment.posterior is None:
+        return
+    from exodus.sweep.posterior import draw, read_posterior
+
+    sets = read_posterior(Path(file).parent / experiment.posterior, file)
+    experiment._draws = draw(sets, int(experiment.samples or 1), experiment.seed)
 
 
 def _member(value: Any) -> str | None:
@@ -333,6 +370,8 @@ def _experiment_error(exc: ValidationError, file: str, data: Any = None) -> Expe
 
 def count_points(experiment: Experiment) -> int:
     """The number of design points, counted without drawing them (a typo may mean 1e9)."""
+    if experiment.design == "posterior":
+        return int(experiment.samples or 1)
     specs = list(experiment.parameters.values())
     if not specs:
         return 1
