@@ -77,6 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     """`exodus run`: the Python API's `load_scenario`, `run` and `Run.save`, with a progress bar."""
     from exodus import api
 
+    if args.ensemble is not None:
+        return _run_ensemble(args)
+    if args.posterior is not None or args.workers is not None:
+        raise UserFileError(
+            Path(args.posterior or "--workers"), "--posterior and --workers go with --ensemble"
+        )
     scenario = api.load_scenario(args.scenario, args.set)
     update = {}
     if args.scale is not None:
@@ -93,6 +99,48 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = done.save(out_dir, force=args.force)
     if not args.quiet:
         print(summary(done.result, paths))
+    return 0
+
+
+def _run_ensemble(args: argparse.Namespace) -> int:
+    """`exodus run SCENARIO --ensemble N`: N posterior draws, a seed each, run by the sweep code,
+    then its report."""
+    from exodus import api
+    from exodus.calibration.ensemble import run_ensemble
+    from exodus.sweep.run import SweepError
+    from exodus.sweep.store import StoreError
+
+    scenario = api.load_scenario(args.scenario, args.set)  # its errors before any work
+    overrides = list(args.set) + ([f"scale={args.scale}"] if args.scale is not None else [])
+    name = default_out_dir(scenario).name
+    out = Path(args.out) if args.out else Path("runs") / f"{name}_ensemble"
+    try:
+        done, written = run_ensemble(
+            args.scenario,
+            args.ensemble,
+            args.seed if args.seed is not None else scenario.seed,
+            out,
+            posterior=args.posterior,
+            overrides=overrides,
+            workers=args.workers,
+            force=args.force,
+            progress=not args.quiet,
+            announce=None if args.quiet else lambda line: print(line, file=sys.stderr),
+        )
+    except (SweepError, StoreError) as exc:
+        print(f"exodus: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    if done.failed or done.missing:
+        print(
+            f"exodus: error: {done.failed + done.missing} of {done.runs} members failed; their "
+            f"tracebacks are in {out / 'index.csv'}",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.quiet:
+        print(f"{done.ok} members in {done.seconds:.1f} s")
+        for path in written:
+            print(path)
     return 0
 
 
@@ -196,6 +244,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=_scale, help="agents per real household, in (0, 1]")
     run.add_argument("--force", action="store_true", help="replace an existing output directory")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument(
+        "--ensemble",
+        type=whole_number(1, 10_000),
+        metavar="N",
+        help="run N members instead of one run, each with a parameter set drawn by weight from "
+        "the calibration's posterior and a seed of its own (both from --seed); writes a sweep "
+        "directory with its report (bands over the members) into DIR (default: "
+        "runs/<name>_ensemble)",
+    )
+    run.add_argument(
+        "--posterior",
+        metavar="CSV",
+        help="with --ensemble: a calibration's posterior.csv (default: the shipped "
+        "calibration_2022's)",
+    )
+    run.add_argument(
+        "--workers",
+        type=whole_number(1, 4096),
+        metavar="N",
+        help="with --ensemble: local processes (default: all cores)",
+    )
     add_no_limits(run)
     run.set_defaults(func=cmd_run)
 

@@ -49,9 +49,15 @@ def run_sweep(
     force: bool = False,
     progress: bool = False,
     announce: Callable[[str], None] | None = None,
+    experiment: Any = None,
+    command: str | None = None,
 ) -> SweepDone:
     """Every run of an experiment file (or shipped experiment by name) into `out` (default
-    sweeps/<name>); `announce` hears the one-line plan before the runs start."""
+    sweeps/<name>); `announce` hears the one-line plan before the runs start.
+
+    `experiment`, an `Experiment` built in code (`exodus run --ensemble`), is run in place of the
+    file's, whose folder its relative paths then start from; `command` is what a stopped sweep
+    tells the user to run again."""
     from exodus.files import UserFileError, check_output_dir
     from exodus.sweep.executor import ExecutorError, execute
     from exodus.sweep.experiment import (
@@ -70,7 +76,8 @@ def run_sweep(
         raise SweepError("--resume and --force: choose one")
     if workers is not None and dask not in (None, "local"):
         raise SweepError("--workers sizes the local pool or --dask local, not a remote cluster")
-    experiment = load_experiment(experiment_file)
+    if experiment is None:
+        experiment = load_experiment(experiment_file)
     root = Path(out) if out is not None else default_out_dir(experiment.name)
     try:
         check_output_dir(root)  # before the scenarios are even loaded
@@ -79,7 +86,7 @@ def run_sweep(
     check_design(experiment, os.fspath(experiment_file))
     bases = load_bases(experiment, experiment_file)
     specs = expand(experiment, experiment_file, bases)
-    names = list(experiment.parameters)
+    names = experiment.parameter_names()
     info = {
         "name": experiment.name,
         "hash": experiment_hash(experiment, specs),
@@ -97,7 +104,7 @@ def run_sweep(
         metrics=experiment.metrics,
         resume=resume,
         force=force,
-        command=f"exodus sweep {os.fspath(experiment_file)}",
+        command=command or f"exodus sweep {os.fspath(experiment_file)}",
     )
     try:
         done = store.done_ok() if resume else set()
