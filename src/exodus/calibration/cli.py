@@ -80,6 +80,15 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="replace an existing DIR, and any stopped calibration stored for it",
     )
+    calibrate.add_argument(
+        "--recovery",
+        type=whole_number(1, 100),
+        metavar="N",
+        help="instead of fitting the data, test the fit: at N known points of the priors make "
+        "synthetic observations with the model and fit them with the file's settings; writes "
+        "recovery.md and recovery.csv (coverage of the 90%% interval and bias per parameter) into "
+        "DIR (default: calibrations/<name>_recovery)",
+    )
     calibrate.add_argument("--quiet", action="store_true", help="no progress and no report")
     add_no_limits(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
@@ -164,6 +173,43 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recovery(args: argparse.Namespace, loaded: Any, out: Path) -> int:
+    """`exodus calibrate FILE --recovery N`: fit synthetic observations at N known points."""
+    from exodus.calibration.calibrate import execute_with
+    from exodus.calibration.recovery import by_parameter, run_recovery
+    from exodus.sweep.executor import ExecutorError
+
+    if args.resume:
+        return _fail("--recovery cannot --resume: run it again (its runs are not stored)")
+    spec = loaded.spec
+
+    def log(text: str) -> None:
+        if not args.quiet:
+            print(text, file=sys.stderr)
+
+    runs = args.recovery * (spec.particles * (spec.rounds + 1) + 1)
+    log(f"{spec.name}: parameter recovery at {args.recovery} known points, {runs} runs")
+    try:
+        rows = run_recovery(
+            loaded,
+            out,
+            execute_with(args.workers, args.dask, not args.quiet),
+            args.recovery,
+            force=args.force,
+            log=log,
+        )
+    except (TargetsError, ExecutorError) as exc:
+        return _fail(str(exc))
+    if not args.quiet:
+        for p in by_parameter(rows):
+            print(
+                f"{p.parameter}: known value inside the 90% interval at {p.covered} of "
+                f"{p.points} points, mean bias {p.mean_bias_share:+.3f} of the prior's width"
+            )
+        print(out / "recovery.md")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from exodus.calibration.calibrate import calibrate, execute_with
     from exodus.calibration.spec import load_spec
@@ -175,12 +221,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.resume and args.force:
         return _fail("--resume and --force: choose one")
     loaded = load_spec(args.experiment)
+    suffix = "_recovery" if args.recovery else ""
     out = (
         Path(args.out)
         if args.out
-        else Path("calibrations") / default_out_dir(loaded.spec.name).name
+        else Path("calibrations") / (default_out_dir(loaded.spec.name).name + suffix)
     )
     quiet = args.quiet
+    if args.recovery:
+        return _recovery(args, loaded, out)
 
     def log(text: str) -> None:
         if not quiet:

@@ -1,0 +1,83 @@
+"""Parameter recovery: the calibration, fitted to observations the model made at known values,
+must find them again; and the recovery file must fit what the real calibration fits."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from exodus.calibration.calibrate import execute_with
+from exodus.calibration.recovery import (
+    by_parameter,
+    known_points,
+    recover,
+    synthetic_targets,
+)
+from exodus.calibration.spec import CalibrationError, Loaded, load_spec
+from exodus.calibration.targets import load_targets
+from exodus.shipped import experiment_file
+
+KNOWN = {
+    "flows.mobilised.transit_share": 0.8,
+    "flows.transit_days": 2,
+    "housing.bid_up_per_rival": 0.05,
+    "housing.listing_response": 0.1,
+}
+"""A point away from the calibrated baseline (0.62, 1 day, 0.126, 0.055)."""
+
+
+def _small(loaded: Loaded, **update: object) -> Loaded:
+    spec = loaded.spec.model_copy(update=update)
+    return Loaded(
+        spec, loaded.file, loaded.base, loaded.before, loaded.scenario_path, loaded.targets_path
+    )
+
+
+def test_the_recovery_file_fits_what_the_calibration_fits() -> None:
+    """Same parameters, priors, targets, distance and last day: only the budget differs."""
+
+    def read(name: str) -> dict:
+        return yaml.safe_load(experiment_file(name).read_text(encoding="utf-8"))
+
+    recovery, calibration = read("recovery_2022"), read("calibration_2022")
+    for key in ("parameters", "scenario", "end", "distance"):
+        assert recovery[key] == calibration[key], key
+    assert recovery.get("targets") == calibration.get("targets")
+
+
+def test_known_points_lie_inside_the_priors_and_spread_over_them() -> None:
+    loaded = load_spec("recovery_2022")
+    points = known_points(loaded, 5, seed=1)
+    shares = sorted(p["flows.mobilised.transit_share"] for p in points)
+    assert shares[0] >= 0.54 and shares[-1] <= 0.86  # the inner 80% of 0.5-0.9
+    assert shares[-1] - shares[0] > 0.15  # a Latin hypercube spreads them
+    assert all(isinstance(p["flows.transit_days"], int) for p in points)
+    assert known_points(loaded, 5, seed=1) == points
+
+
+def test_a_target_the_synthetic_run_leaves_at_zero_is_named() -> None:
+    loaded = load_spec("recovery_2022")
+    targets = [t for t in load_targets() if t.role == "calibration"]
+    rows = [  # no one leaves Kazakhstan: C1's exits are 0
+        {"date": d, "town": town, "country": "KZ", "departures_abroad": 0.0, "rent_index": 1.0}
+        for d in (f"2022-09-{day}" for day in range(21, 31))
+        for town in loaded.base.towns
+    ]
+    with pytest.raises(CalibrationError, match="target C1: the synthetic run gives 0"):
+        synthetic_targets(targets, rows, loaded.base, loaded.file)
+
+
+@pytest.mark.slow
+def test_a_small_recovery_finds_the_exits_parameters_it_made_the_data_with() -> None:
+    """Classroom scale, 24 particles, one SMC round: the exits (C1-C3) pin the transit share and
+    days, so their 90% intervals must hold the known values, the share's narrower than the prior's."""
+    loaded = _small(load_spec("recovery_2022"), particles=24, accept=0.25, rounds=1)
+    rows = recover(loaded, load_targets(), [KNOWN], execute_with(2, None, False))
+    found = {r.parameter: r for r in rows}
+    share, days = found["flows.mobilised.transit_share"], found["flows.transit_days"]
+    assert share.covered and days.covered, (share, days)
+    assert share.width_share < 0.75, share  # the exits inform the transit share (prior: 1)
+    assert abs(share.bias) < 0.1, share
+    assert days.median == 2, days
+    summary = {p.parameter: p for p in by_parameter(rows)}
+    assert summary["flows.transit_days"].coverage == 1.0
