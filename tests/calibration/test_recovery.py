@@ -39,14 +39,14 @@ def test_the_recovery_file_fits_what_the_calibration_fits() -> None:
     def read(name: str) -> dict:
         return yaml.safe_load(experiment_file(name).read_text(encoding="utf-8"))
 
-    recovery, calibration = read("recovery_2022"), read("calibration_2022")
+    recovery, calibration = read("calibration_2022_recovery"), read("calibration_2022")
     for key in ("parameters", "scenario", "end", "distance"):
         assert recovery[key] == calibration[key], key
     assert recovery.get("targets") == calibration.get("targets")
 
 
 def test_known_points_lie_inside_the_priors_and_spread_over_them() -> None:
-    loaded = load_spec("recovery_2022")
+    loaded = load_spec("calibration_2022_recovery")
     points = known_points(loaded, 5, seed=1)
     shares = sorted(p["flows.mobilised.transit_share"] for p in points)
     assert shares[0] >= 0.54 and shares[-1] <= 0.86  # the inner 80% of 0.5-0.9
@@ -56,7 +56,7 @@ def test_known_points_lie_inside_the_priors_and_spread_over_them() -> None:
 
 
 def test_a_target_the_synthetic_run_leaves_at_zero_is_named() -> None:
-    loaded = load_spec("recovery_2022")
+    loaded = load_spec("calibration_2022_recovery")
     targets = [t for t in load_targets() if t.role == "calibration"]
     rows = [  # no one leaves Kazakhstan: C1's exits are 0
         {"date": d, "town": town, "country": "KZ", "departures_abroad": 0.0, "rent_index": 1.0}
@@ -71,7 +71,7 @@ def test_a_target_the_synthetic_run_leaves_at_zero_is_named() -> None:
 def test_a_small_recovery_finds_the_exits_parameters_it_made_the_data_with() -> None:
     """Classroom scale, 24 particles, one SMC round: the exits (C1-C3) pin the transit share and
     days, so their 90% intervals must hold the known values, the share's narrower than the prior's."""
-    loaded = _small(load_spec("recovery_2022"), particles=24, accept=0.25, rounds=1)
+    loaded = _small(load_spec("calibration_2022_recovery"), particles=24, accept=0.25, rounds=1)
     rows = recover(loaded, load_targets(), [KNOWN], execute_with(2, None, False))
     found = {r.parameter: r for r in rows}
     share, days = found["flows.mobilised.transit_share"], found["flows.transit_days"]
