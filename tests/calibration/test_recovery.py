@@ -81,3 +81,35 @@ def test_a_small_recovery_finds_the_exits_parameters_it_made_the_data_with() -> 
     assert days.median == 2, days
     summary = {p.parameter: p for p in by_parameter(rows)}
     assert summary["flows.transit_days"].coverage == 1.0
+
+
+def test_the_command_writes_coverage_and_bias_per_parameter(tmp_path, capsys) -> None:
+    """`exodus calibrate FILE --recovery 1` on a tiny budget: the files a modeller reads."""
+    from exodus.cli import main
+    from tests.conftest import SCENARIOS
+
+    file = tmp_path / "tiny_recovery.yaml"
+    file.write_text(
+        f"name: tiny_recovery\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\nseed: 3\n"
+        "scale: 0.002\nend: 2022-10-05\nparticles: 10\naccept: 0.5\nrounds: 0\n"
+        "parameters:\n  flows.mobilised.transit_share: {prior: uniform, low: 0.5, high: 0.9}\n"
+        "  flows.transit_days: {prior: uniform, low: 1, high: 4}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rec"
+    assert (
+        main(["calibrate", str(file), "--recovery", "1", "--out", str(out), "--workers", "2"]) == 0
+    )
+    said = capsys.readouterr().out
+    assert "flows.transit_days: known value inside the 90% interval at" in said
+    table = (out / "recovery.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("point,parameter,truth,median,low,high,covered,bias")
+    assert [line.split(",")[1] for line in table[1:]] == [
+        "flows.mobilised.transit_share",
+        "flows.transit_days",
+    ]
+    text = (out / "recovery.md").read_text(encoding="utf-8")
+    assert "1 known points" in text and "| `flows.transit_days` |" in text
+    assert main(["calibrate", str(file), "--recovery", "1", "--out", str(out)]) == 2  # no --force
+    assert main(["calibrate", str(file), "--recovery", "1", "--resume"]) == 2
+    assert "--recovery cannot --resume" in capsys.readouterr().err

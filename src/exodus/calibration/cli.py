@@ -221,7 +221,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.resume and args.force:
         return _fail("--resume and --force: choose one")
     loaded = load_spec(args.experiment)
-    suffix = "_recovery" if args.recovery else ""
+    suffix = "_recovery" if args.recovery and not loaded.spec.name.endswith("_recovery") else ""
     out = (
         Path(args.out)
         if args.out
