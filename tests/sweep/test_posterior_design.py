@@ -81,6 +81,8 @@ def test_the_shipped_posterior_is_the_shipped_calibrations() -> None:
     experiment = load_experiment("baseline_ensemble")
     specs = expand(experiment, "baseline_ensemble")
     assert len(specs) == 40  # 20 draws x 2 seeds
+    # a set drawn twice must not be run twice with the same seed: every run has a seed of its own
+    assert len({s.seed for s in specs}) == 40
     assert experiment.parameter_names() == [
         "flows.mobilised.transit_share",
         "flows.transit_days",
