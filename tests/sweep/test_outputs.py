@@ -10,7 +10,7 @@ import pytest
 
 from exodus.sweep import outputs
 from exodus.sweep.experiment import Experiment, design_points
-from exodus.sweep.report import indices
+from exodus.sweep.report import design_indices
 
 TOWNS = {"Uralsk": "KZ", "Bishkek": "KG"}
 
@@ -96,7 +96,7 @@ def test_a_ranking_puts_first_the_parameter_that_moves_the_outputs() -> None:
     per_output = {}
     for name in ("peak_rent", "peak_tension"):
         output = next(o for o in outputs.OUTPUTS if o.name == name)
-        result = indices(info, frame, outputs.run_values(frame, output, info), name)
+        result = design_indices(info, frame, outputs.run_values(frame, output, info), name)
         per_output[name] = result["by_scenario"]["s"]
     table = outputs.ranking(per_output)
     assert [row["parameter"] for row in table] == ["p.a", "p.b", "p.c"]

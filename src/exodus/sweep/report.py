@@ -140,10 +140,10 @@ def sensitivity(info: dict[str, Any], frame: pd.DataFrame, metric: str) -> dict[
     design = experiment["design"]
     if design not in ("morris", "sobol"):
         return None
-    return indices(info, frame, run_outputs(frame, metric), metric)
+    return design_indices(info, frame, run_outputs(frame, metric), metric)
 
 
-def indices(
+def design_indices(
     info: dict[str, Any], frame: pd.DataFrame, per_run: pd.Series, metric: str
 ) -> dict[str, Any]:
     """SALib indices of a Morris or Sobol design for one scalar per run (`per_run`, by run_id)."""
@@ -366,7 +366,8 @@ def _ranking(
     if not chosen:
         return {}, [], []
     results = {
-        o.name: indices(info, frame, outputs.run_values(frame, o, info), o.name) for o in chosen
+        o.name: design_indices(info, frame, outputs.run_values(frame, o, info), o.name)
+        for o in chosen
     }
     scenarios = sorted({s for r in results.values() for s in r["by_scenario"]})
     lines = [
