@@ -77,7 +77,11 @@ def test_the_shipped_posterior_is_the_shipped_calibrations() -> None:
     """The ensemble draws from the package's copy; it must be the calibration the docs report."""
     shipped = ROOT / "src" / "exodus" / "data" / "calibration_2022_posterior.csv"
     docs = ROOT / "docs" / "calibration" / "calibration_2022" / "posterior.csv"
-    assert shipped.read_bytes() == docs.read_bytes()
+    assert shipped.read_bytes() == docs.read_bytes(), (
+        "a new calibration_2022 was shipped: copy its posterior.csv to "
+        "src/exodus/data/calibration_2022_posterior.csv and redraw the README's ensemble figure "
+        "(exodus sweep baseline_ensemble && exodus report sweeps/baseline_ensemble)"
+    )
     experiment = load_experiment("baseline_ensemble")
     specs = expand(experiment, "baseline_ensemble")
     assert len(specs) == 40  # 20 draws x 2 seeds
