@@ -1,7 +1,9 @@
 """Component tests of the page, rendered in Python (no browser): the controls a class uses do what
-their labels say."""
+their labels say, after any sequence of runs, switches and resets."""
 
 from __future__ import annotations
+
+import time
 
 import ipyvuetify as vw
 import pytest
@@ -25,6 +27,10 @@ def rc():
     context.close()
 
 
+def html(rc) -> str:
+    return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
+
+
 def headline(rc) -> str:
     (text,) = [
         w.unsafe_innerHTML
@@ -38,28 +44,60 @@ def day(rc) -> int:
     return int(headline(rc).split('class="day-counter">')[1].split("<")[0])
 
 
+def button(rc, label: str) -> vw.Btn:
+    return rc.find(vw.Btn, children=[label]).widget
+
+
 def click(rc, label: str) -> None:
-    rc.find(vw.Btn, children=[label]).widget.click()
+    button(rc, label).click()
+
+
+def slider(rc, name: str) -> vw.Slider:
+    return rc.find(vw.Slider, class_=f"knob-slider knob-slider-{name}").widget
+
+
+def pick(rc, scenario: str) -> None:
+    rc.find(vw.Select, label="Scenario").widget.v_model = scenario
+
+
+def play_to_end(rc, timeout: float = 60) -> None:
+    page_speed = rc.find(vw.Select, label="Speed (pause between days while playing)").widget
+    page_speed.v_model = "fast: as fast as the page draws"
+    click(rc, "▶ Play")
+    deadline = time.monotonic() + timeout
+    while day(rc) < 91:
+        assert time.monotonic() < deadline, f"the run stalled on day {day(rc)}"
+        time.sleep(0.1)
+    time.sleep(0.3)  # the play loop notices the end and releases the buttons
 
 
 def test_page_has_the_controls_sliders_and_parts_a_class_needs(rc) -> None:
-    for label in ("Reset", "Step", "▶"):
+    for label in ("Reset", "Step", "▶ Play"):
         rc.find(vw.Btn, children=[label]).assert_single()
-    labels = {w.label for w in rc.find(vw.Slider).widgets}
-    assert {knob.label for knob in KNOBS} <= labels
-    assert "Play Interval (ms)" in labels  # the speed control
+    for knob in KNOBS:
+        slider(rc, knob.name)  # one slider per knob
+    assert not rc.find(
+        vw.Slider, label="Render Interval (steps)"
+    ).widgets  # no Mesa developer knobs
     rc.find(vw.Select, label="Scenario").assert_single()
     rc.find(vw.TextField, label="Seed").assert_single()
-    html = " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
-    for part in ("rent-chart", "tension-chart", "town-map", "<b>Compassion</b> = 0.45 in this run"):
-        assert part in html
+    text = html(rc)
+    for part in ("rent-chart", "tension-chart", "town-map", "Locals displaced in total"):
+        assert part in text
+    # every value is written beside its slider, with its unit, before anything moves
+    assert 'data-value="0.45">0.45 index [0, 1]<' in text
+    assert "changed: press Reset" not in text
 
 
-def test_sliders_have_the_schema_ranges(rc) -> None:
-    sliders = {w.label: w for w in rc.find(vw.Slider).widgets}
+def test_sliders_span_the_teaching_ranges_inside_the_schema(rc) -> None:
     for knob in KNOBS:
+        widget = slider(rc, knob.name)
         low, high = knob.bounds
-        assert (sliders[knob.label].min, sliders[knob.label].max) == (low, high)
+        assert (widget.min, widget.max) == knob.teaching
+        assert low <= widget.min < widget.max <= high
+    pick(rc, "rent_cap")
+    assert (slider(rc, "rent_cap").min, slider(rc, "rent_cap").max) == (0.05, 0.5)
+    assert slider(rc, "rent_cap").v_model == pytest.approx(0.1)
 
 
 def test_step_advances_the_day_and_draws(rc) -> None:
@@ -70,21 +108,40 @@ def test_step_advances_the_day_and_draws(rc) -> None:
     assert "2022-09-02" in headline(rc)
 
 
-def test_moving_a_slider_then_reset_starts_a_new_run_with_it(rc) -> None:
+def test_a_moved_slider_is_marked_until_reset_applies_it(rc) -> None:
     click(rc, "Step")
-    second_wave = next(w for w in rc.find(vw.Slider).widgets if w.label == "Second-wave size")
-    second_wave.v_model = 0.0
+    slider(rc, "second_wave").v_model = 0.0
+    text = html(rc)
+    assert "changed: press Reset" in text and "Changed: Second-wave size." in text
     click(rc, "Reset")
     assert day(rc) == 0
-    text = " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
-    assert "<b>Second-wave size</b> = 0 in this run" in text
+    text = html(rc)
+    assert "changed: press Reset" not in text and "Changed:" not in text
+    assert 'data-value="0">0.00 multiplier<' in text
 
 
-def test_picking_a_scenario_rebuilds_the_page_with_its_values(rc) -> None:
-    rc.find(vw.Select, label="Scenario").widget.v_model = "no_mobilisation"
-    assert "no_mobilisation" in headline(rc)
-    second_wave = next(w for w in rc.find(vw.Slider).widgets if w.label == "Second-wave size")
-    assert second_wave.v_model == 0.0  # the slider starts at the scenario's value
+def test_reset_keeps_the_previous_run_faded_and_clear_removes_it(rc) -> None:
+    assert 'class="ghost"' not in html(rc)
+    for _ in range(5):
+        click(rc, "Step")
+    click(rc, "Reset")
+    text = html(rc)
+    assert text.count('class="ghost"') == 2 * 6  # six towns on the two charts
+    assert "classroom, seed 20220921, no policy, second wave x1, day 5" in text
+    click(rc, "Clear the faded curves")
+    assert 'class="ghost"' not in html(rc)
+
+
+def test_play_and_step_work_after_a_finished_run_and_a_scenario_switch(rc) -> None:
+    play_to_end(rc)
+    assert button(rc, "▶ Play").disabled and button(rc, "Step").disabled
+    assert "Finished: all 91 days" in html(rc)
+    pick(rc, "no_mobilisation")
+    assert "no_mobilisation" in headline(rc) and day(rc) == 0
+    assert not button(rc, "▶ Play").disabled and not button(rc, "Step").disabled
+    assert slider(rc, "second_wave").v_model == 0.0  # the slider starts at the scenario's value
     click(rc, "Step")
+    assert day(rc) == 1
+    assert "classroom, seed 20220921, no policy, second wave x1, day 91" in html(rc)
     click(rc, "Reset")  # and Reset keeps the scenario
     assert "no_mobilisation" in headline(rc) and day(rc) == 0
