@@ -10,6 +10,7 @@ import pytest
 import solara
 
 from exodus.app import page
+from exodus.app.classroom import ClassroomModel
 from exodus.app.knobs import KNOBS
 
 
@@ -85,7 +86,7 @@ def test_page_has_the_controls_sliders_and_parts_a_class_needs(rc) -> None:
     for part in ("rent-chart", "tension-chart", "town-map", "Locals displaced in total"):
         assert part in text
     # every value is written beside its slider, with its unit, before anything moves
-    assert 'data-value="0.45">0.45 index [0, 1]<' in text
+    assert 'data-value="0.45">0.45 (index, 0 to 1)<' in text
     assert "changed: press Reset" not in text
 
 
@@ -117,7 +118,7 @@ def test_a_moved_slider_is_marked_until_reset_applies_it(rc) -> None:
     assert day(rc) == 0
     text = html(rc)
     assert "changed: press Reset" not in text and "Changed:" not in text
-    assert 'data-value="0">0.00 multiplier<' in text
+    assert 'data-value="0">0.00 × the observed wave<' in text
 
 
 def test_reset_keeps_the_previous_run_faded_and_clear_removes_it(rc) -> None:
@@ -145,3 +146,28 @@ def test_play_and_step_work_after_a_finished_run_and_a_scenario_switch(rc) -> No
     assert "classroom, seed 20220921, no policy, second wave x1, day 91" in html(rc)
     click(rc, "Reset")  # and Reset keeps the scenario
     assert "no_mobilisation" in headline(rc) and day(rc) == 0
+
+
+def test_a_pinned_run_stays_the_compared_one(rc) -> None:
+    for _ in range(3):
+        click(rc, "Step")
+    click(rc, "Reset")
+    rc.find(vw.Checkbox, label="keep it for the next runs").widget.v_model = True
+    for _ in range(2):
+        click(rc, "Step")
+    click(rc, "Reset")
+    assert "second wave x1, day 3" in html(rc) and "day 2</b>" not in html(rc)
+
+
+def test_a_slider_rounding_a_scenario_value_to_its_step_changes_nothing() -> None:
+    bid_up = next(knob for knob in KNOBS if knob.name == "bid_up")
+    in_force = {"bid_up": 0.1258}
+    assert not page.moved(bid_up, {"bid_up": 0.125}, in_force)  # the slider's snap
+    assert page.moved(bid_up, {"bid_up": 0.13}, in_force)  # one step: a change
+    model_values = ClassroomModel.for_scenario("rent_cap")().in_force
+    snapped = {**model_values, "bid_up": 0.125}
+    keywords = page.applied(snapped, model_values)
+    assert keywords["bid_up"] is None  # Reset keeps the scenario's own 0.1258
+    assert keywords["rent_cap"] is None and keywords["rent_cap_on"] is None
+    moved_cap = page.applied({**snapped, "rent_cap": 0.2}, model_values)
+    assert moved_cap["rent_cap"] == 0.2 and moved_cap["rent_cap_on"] is True

@@ -50,10 +50,11 @@ def add_parser(subparsers: Any) -> None:
     """Add the `app` sub-command to an argparse subparsers object."""
     parser = subparsers.add_parser(
         "app",
-        help="serve the classroom page (Mesa's SolaraViz) on this computer",
+        help="serve the classroom page (a Solara page around the Mesa model) on this computer",
         description="Serve the classroom page on http://HOST:PORT/: pick a scenario, move the "
-        "sliders, press reset, step and play, and watch rents and tension per town. The picker "
-        "offers SCENARIO and every scenario file beside it; all run at --scale.",
+        "sliders, press reset, step and play, and watch rents and tension per town, with the "
+        "previous run faded behind for comparison. The picker offers SCENARIO and every scenario "
+        "file beside it; all run at --scale. SIGTERM or Ctrl-C stops the server.",
     )
     parser.add_argument(
         "scenario",
@@ -167,6 +168,7 @@ def command(args: argparse.Namespace) -> int:
         **os.environ,
         ENV_SCENARIO: str(pages.files[pages.first].resolve()),
         ENV_SCALE: repr(args.scale),
+        "SOLARA_THEME_SHOW_BANNER": "False",  # its corner badge covers the charts' corner
         "PYTHONWARNINGS": ",".join(
             filter(None, [os.environ.get("PYTHONWARNINGS"), QUIET_WARNINGS])
         ),

@@ -93,17 +93,23 @@ def line_chart(
     floor: tuple[float, float],
     css_class: str,
     ghosts: dict[str, list[float]] | None = None,
+    ghost_offset: int = 0,
     markers: Sequence[Marker] = (),
 ) -> str:
     """Curves per town against the date, over the whole run's length so they grow left to right.
 
     `series` maps each town to its values from day 0 on; `floor` is the y-range shown unless a value
-    falls outside it; `ghosts` are an earlier run's curves, drawn faded behind; `markers` are dated
+    falls outside it; `ghosts` are an earlier run's curves, drawn faded behind, whose day 0 is this
+    run's day `ghost_offset` (the part outside this run's dates is not drawn); `markers` are dated
     vertical lines with their labels.
     """
-    ghosts = ghosts or {}
+    ghosts = {
+        town: {d + ghost_offset: v for d, v in enumerate(vs) if 0 <= d + ghost_offset < n_days}
+        for town, vs in (ghosts or {}).items()
+    }
     plot_w, plot_h = WIDTH - LEFT - RIGHT, PLOT_HEIGHT
-    values = [v for curves in (series, ghosts) for vs in curves.values() for v in vs]
+    values = [v for vs in series.values() for v in vs]
+    values += [v for vs in ghosts.values() for v in vs.values()]
     axis = value_axis(values, floor)
     span = axis.high - axis.low or 1.0
 
@@ -155,7 +161,7 @@ def line_chart(
     towns = list(dict.fromkeys([*series, *ghosts]))
     for i, town in enumerate(towns):
         colour = town_colour(i)
-        faded = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in enumerate(ghosts.get(town, [])))
+        faded = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in ghosts.get(town, {}).items())
         if faded:
             parts.append(
                 f'<polyline class="ghost" data-town="{escape(town)}" points="{faded}" '

@@ -38,8 +38,9 @@ class Knob:
     step: float
     teaching: tuple[float, float]
     """The slider's ends on the page: the values a lesson explores, inside the schema's bounds."""
-    shown: str = "{:.2f}"
-    """How the page writes the value beside the slider (a format string)."""
+    shown: str = "{:.2f} {unit}"
+    """How the page writes the value beside the slider: a format string for the value, with the
+    schema's unit as `{unit}` (or shorter words of the same unit, to fit a sidebar)."""
     path: str | None = None
     """Dotted scenario path of a plain parameter; None for a policy's number."""
     policy: str | None = None
@@ -89,7 +90,7 @@ class Knob:
 
     def show(self, value: float) -> str:
         """The value as the page writes it beside the slider, with its unit."""
-        return f"{self.shown.format(value)} {self.unit}".strip()
+        return self.shown.format(value, unit=self.unit).strip()
 
     @property
     def default(self) -> float:
@@ -113,6 +114,7 @@ KNOBS: tuple[Knob, ...] = (
         "compassion_mean",
         0.01,
         (0.2, 0.8),
+        shown="{:.2f} (index, 0 to 1)",
         path="attitudes.compassion_mean",
     ),
     Knob(
@@ -122,6 +124,7 @@ KNOBS: tuple[Knob, ...] = (
         "empathy_mean",
         0.01,
         (0.1, 0.7),
+        shown="{:.2f} (index, 0 to 1)",
         path="attitudes.empathy_mean",
     ),
     Knob(
@@ -131,6 +134,7 @@ KNOBS: tuple[Knob, ...] = (
         "contact_gain",
         0.01,
         (0.0, 0.3),
+        shown="{:.2f} a day",
         path="attitudes.contact_gain",
     ),
     Knob(
@@ -149,7 +153,7 @@ KNOBS: tuple[Knob, ...] = (
         "negativity_bias",
         0.1,
         (1.0, 3.0),
-        shown="{:.1f}",
+        shown="{:.1f} times",
         path="attitudes.negativity_bias",
     ),
     Knob(
@@ -159,7 +163,7 @@ KNOBS: tuple[Knob, ...] = (
         "bid_up_per_rival",
         0.005,
         (0.0, 0.25),
-        shown="{:.3f}",
+        shown="{:.1%} of the ask per rival",
         path="housing.bid_up_per_rival",
     ),
     Knob(
@@ -169,6 +173,7 @@ KNOBS: tuple[Knob, ...] = (
         "mobilised_scale",
         0.05,
         (0.0, 2.0),
+        shown="{:.2f} × the observed wave",
         path="flows.mobilised_scale",
     ),
     Knob(
@@ -178,6 +183,7 @@ KNOBS: tuple[Knob, ...] = (
         "max_increase",
         0.05,
         (0.05, 0.5),
+        shown="{:.0%} rise at most",
         policy="rent_cap",
     ),
     Knob(
@@ -187,6 +193,7 @@ KNOBS: tuple[Knob, ...] = (
         "threshold_cut",
         0.05,
         (0.0, 0.8),
+        shown="{:.2f} less compassion needed",
         policy="host_family_programme",
     ),
 )

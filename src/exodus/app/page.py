@@ -14,7 +14,6 @@ the status line; the sliders do not read it, so they are not re-rendered while a
 
 from __future__ import annotations
 
-import math
 import time
 from html import escape
 from typing import Any
@@ -57,7 +56,8 @@ CSS = """
   gap: 12px; align-items: start; }
 .exodus-grid > * { min-width: 0; }
 .knob { margin-bottom: 6px; }
-.knob-head { display: flex; justify-content: space-between; gap: 8px; font-size: 17px; }
+.knob-head { display: flex; flex-wrap: wrap; justify-content: space-between; column-gap: 8px;
+  font-size: 17px; }
 .knob-value { font-weight: bold; font-size: 19px; white-space: nowrap; }
 .knob-pending, .pending { color: #a00000; font-weight: bold; }
 .numbers td { padding: 2px 10px 2px 0; vertical-align: top; }
@@ -68,20 +68,32 @@ CSS = """
 """
 
 
+def moved(knob: Knob, values: dict[str, Any], in_force: dict[str, Any]) -> bool:
+    """Whether a knob (or its switch) differs from the run on screen by at least half a step; a
+    slider snaps a scenario's 0.1258 to its step's 0.125, which is no change."""
+    if knob.switch is not None and values[knob.switch] != in_force[knob.switch]:
+        return True
+    return abs(knob.clamp(values[knob.name]) - in_force[knob.name]) >= knob.step / 2 - 1e-12
+
+
+def applied(values: dict[str, Any], in_force: dict[str, Any]) -> dict[str, Any]:
+    """The keywords for Reset: the knobs moved, with None for the others, which keep the
+    scenario's own value (not the slider's rounding of it)."""
+    out: dict[str, Any] = {}
+    for knob in KNOBS:
+        change = moved(knob, values, in_force)
+        out[knob.name] = values[knob.name] if change else None
+        if knob.switch is not None:
+            out[knob.switch] = values[knob.switch] if change else None
+    return out
+
+
 def pending(values: dict[str, Any], seed: str, model: ClassroomModel) -> list[str]:
     """The labels of the knobs (and the seed) moved since the run started: Reset applies them."""
-    moved = []
-    for knob in KNOBS:
-        number_moved = not math.isclose(
-            knob.clamp(values[knob.name]), model.in_force[knob.name], abs_tol=1e-9
-        )
-        if knob.switch is not None and values[knob.switch] != model.in_force[knob.switch]:
-            moved.append(POLICY_LABEL[str(knob.policy)])
-        if number_moved:
-            moved.append(knob.label)
+    out = [knob.label for knob in KNOBS if moved(knob, values, model.in_force)]
     if seed.strip() != str(model.run_seed):
-        moved.append("Seed")
-    return moved
+        out.append("Seed")
+    return out
 
 
 def status_text(model: ClassroomModel, playing: bool) -> tuple[str, str]:
@@ -158,7 +170,7 @@ def KnobSlider(  # noqa: N802 (solara components are capitalised)
     def set_value(new: Any) -> None:
         values.set({**values.value, knob.name: knob.clamp(float(new))})
 
-    changed = not math.isclose(knob.clamp(value), in_force[knob.name], abs_tol=1e-9)
+    changed = moved(knob, values.value, in_force)
     with solara.Column(classes=["knob", f"knob-{knob.name}"], gap="0px"):
         if knob.switch is not None and knob.policy is not None:
             switch = knob.switch
@@ -171,7 +183,6 @@ def KnobSlider(  # noqa: N802 (solara components are capitalised)
                 value=bool(values.value[switch]),
                 on_value=set_switch,
             )
-            changed = changed or values.value[switch] != in_force[switch]
         mark = ' <span class="knob-pending">changed: press Reset</span>' if changed else ""
         solara.HTML(
             tag="div",
@@ -341,7 +352,12 @@ def Page() -> None:  # noqa: N802 (solara components are capitalised)
         tick.set(tick.value + 1)
 
     def reset() -> None:
-        start(ClassroomModel.for_scenario(name.value)(seed=seed.value, **values.value))
+        model = model_ref.value
+        start(
+            ClassroomModel.for_scenario(name.value)(
+                seed=seed.value, **applied(values.value, model.in_force)
+            )
+        )
 
     def pick(new_name: str) -> None:
         name.set(new_name)

@@ -5,6 +5,7 @@ components stay thin and these are tested without a browser."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ class Snapshot:
     """A finished or stopped run kept for comparison: its label and its curves."""
 
     label: str
+    start: dt.date
     rent: dict[str, list[float]]
     tension: dict[str, list[float]]
 
@@ -52,7 +54,12 @@ def snapshot(model: ClassroomModel) -> Snapshot | None:
     """The run's curves to keep as faded ones, or None before its first day."""
     if not model.day:
         return None
-    return Snapshot(run_label(model), series(model, "rent_index"), series(model, "tension_index"))
+    return Snapshot(
+        run_label(model),
+        model.settings.start,
+        series(model, "rent_index"),
+        series(model, "tension_index"),
+    )
 
 
 def markers(model: ClassroomModel) -> list[Marker]:
@@ -76,6 +83,7 @@ def rent_svg(model: ClassroomModel, compare: Snapshot | None = None) -> str:
         floor=RENT_AXIS,
         css_class="rent-chart",
         ghosts=compare.rent if compare else None,
+        ghost_offset=(compare.start - model.settings.start).days if compare else 0,
         markers=markers(model),
     )
 
@@ -89,6 +97,7 @@ def tension_svg(model: ClassroomModel, compare: Snapshot | None = None) -> str:
         floor=TENSION_AXIS,
         css_class="tension-chart",
         ghosts=compare.tension if compare else None,
+        ghost_offset=(compare.start - model.settings.start).days if compare else 0,
         markers=markers(model),
     )
 
