@@ -118,6 +118,15 @@ def smallest_chart_text(page: Page) -> float:
     )
 
 
+def smallest_html_text(page: Page, selector: str) -> float:
+    """The smallest computed font size, in CSS pixels, of the page text `selector` picks."""
+    return page.evaluate(
+        """s => Math.min(...[...document.querySelectorAll(s)].map(
+            e => parseFloat(getComputedStyle(e).fontSize)))""",
+        selector,
+    )
+
+
 def circles_overlap(page: Page) -> list[str]:
     return page.evaluate(
         """() => { const c = [...document.querySelectorAll('svg.town-map circle.town')].map(
@@ -154,6 +163,9 @@ def check_the_page_reads_from_the_back(page: Page) -> None:
         marker = page.locator(f"svg.{chart} g.marker[data-date='2022-09-21']")
         expect(marker).to_contain_text("21 Sep mobilisation")
     assert smallest_chart_text(page) >= SMALLEST_TEXT_PX
+    assert smallest_html_text(page, ".numbers td, .run-note, .knob-value, .status, .compare") >= (
+        SMALLEST_TEXT_PX
+    )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert clipped(page, ON_SCREEN) == []
     assert circles_overlap(page) == []
@@ -168,7 +180,7 @@ def screenshot(page: Page, tmp_path: Path) -> Path:
         else tmp_path / name
     )
     target.parent.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
+    page.locator(".compare").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(target))
     return target
 
@@ -178,7 +190,7 @@ def test_a_teacher_runs_compares_and_clears(page: Page, tmp_path: Path) -> None:
     expect(page.locator(".status")).to_contain_text("Ready")
     assert page.get_by_text("Render Interval").count() == 0  # no Mesa developer settings
     assert page.get_by_text("Use Threads").count() == 0
-    choose(page, "Speed", "fast: as fast as the page draws")
+    choose(page, "Speed", "fast (no pause)")
 
     # the baseline, played to its end: it says so, and Play and Step are spent
     play_to_end(page, 91)

@@ -62,8 +62,8 @@ def pick(rc, scenario: str) -> None:
 
 
 def play_to_end(rc, timeout: float = 60) -> None:
-    page_speed = rc.find(vw.Select, label="Speed (pause between days while playing)").widget
-    page_speed.v_model = "fast: as fast as the page draws"
+    page_speed = rc.find(vw.Select, label="Speed").widget
+    page_speed.v_model = "fast (no pause)"
     click(rc, "▶ Play")
     deadline = time.monotonic() + timeout
     while day(rc) < 91:
