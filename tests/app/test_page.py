@@ -171,3 +171,26 @@ def test_a_slider_rounding_a_scenario_value_to_its_step_changes_nothing() -> Non
     assert keywords["rent_cap"] is None and keywords["rent_cap_on"] is None
     moved_cap = page.applied({**snapped, "rent_cap": 0.2}, model_values)
     assert moved_cap["rent_cap"] == 0.2 and moved_cap["rent_cap_on"] is True
+
+
+def test_switching_scenario_or_resetting_while_playing_leaves_working_controls(rc) -> None:
+    rc.find(vw.Select, label="Speed").widget.v_model = "fast (no pause)"
+    click(rc, "▶ Play")
+    deadline = time.monotonic() + 30
+    while day(rc) < 5:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pick(rc, "rent_cap")  # mid-run
+    time.sleep(0.5)  # a day under way in the old run may finish; it is not shown
+    assert "rent_cap" in headline(rc) and day(rc) == 0
+    assert not button(rc, "▶ Play").disabled and not button(rc, "Step").disabled
+    click(rc, "Step")
+    assert day(rc) == 1
+    click(rc, "▶ Play")
+    while day(rc) < 10:
+        assert time.monotonic() < deadline + 30
+        time.sleep(0.05)
+    click(rc, "Reset")  # mid-run again
+    time.sleep(0.5)
+    assert day(rc) == 0 and not button(rc, "Step").disabled
+    assert "▶ Play" in [w.children[0] for w in rc.find(vw.Btn).widgets if w.children]
