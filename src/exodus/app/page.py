@@ -119,7 +119,7 @@ def Controls(  # noqa: N802 (solara components are capitalised)
     tick: solara.Reactive[int],
     playing: solara.Reactive[bool],
     speed: solara.Reactive[str],
-    moved: list[str],
+    changes: list[str],
     on_reset: Any,
 ) -> None:
     """Reset, Play / Pause and Step, the speed, and a status line that says when a run is over."""
@@ -145,10 +145,10 @@ def Controls(  # noqa: N802 (solara components are capitalised)
             )
         text, css = status_text(model, playing.value)
         solara.HTML(tag="div", unsafe_innerHTML=escape(text), classes=[*css.split()])
-        if moved:
+        if changes:
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=f"Changed: {escape(', '.join(moved))}. Press <b>Reset</b> to run "
+                unsafe_innerHTML=f"Changed: {escape(', '.join(changes))}. Press <b>Reset</b> to run "
                 "with the new values.",
                 classes=["pending"],
             )
