@@ -211,6 +211,8 @@ def test_a_teacher_runs_compares_and_clears(page: Page, tmp_path: Path) -> None:
     expect(button(page, "▶ Play")).to_be_enabled()
     expect(button(page, "Step")).to_be_enabled()
     expect(page.locator(".knob-rent_cap .knob-value")).to_have_text("10% rise at most")
+    help_on_hover = page.locator(".knob-rent_cap .knob-head").get_attribute("title") or ""
+    assert "Largest rise allowed" in help_on_hover and "the model accepts 0 to 5" in help_on_hover
     expect(page.locator(".compare-label")).to_have_text(
         "classroom, seed 20220921, no policy, second wave x1, day 91"
     )
@@ -241,6 +243,10 @@ def test_a_teacher_runs_compares_and_clears(page: Page, tmp_path: Path) -> None:
     expect(page.locator("svg.rent-chart polyline.ghost")).to_have_count(0, timeout=30_000)
     expect(button(page, "▶ Play")).to_be_enabled()
 
+    page.get_by_role("tab", name="What the sliders do").click()
+    expect(page.locator(".slider-help")).to_contain_text(
+        "Compassion = 0.80 (index, 0 to 1) in this run"
+    )
     page.get_by_role("tab", name="Info").click()
     expect(page.get_by_text("THINGS TO TRY")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("HOW TO USE IT")).to_be_visible()

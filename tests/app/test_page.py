@@ -88,6 +88,14 @@ def test_page_has_the_controls_sliders_and_parts_a_class_needs(rc) -> None:
     # every value is written beside its slider, with its unit, before anything moves
     assert 'data-value="0.45">0.45 (index, 0 to 1)<' in text
     assert "changed: press Reset" not in text
+    # and what each one does: on hover, and in its own tab
+    heads = [
+        w
+        for w in rc.find(solara.widgets.HTML).widgets
+        if "knob-label" in (w.unsafe_innerHTML or "")
+    ]
+    assert KNOBS[0].description in heads[0].attributes["title"]
+    assert "<b>Rent cap: largest rise</b> = 10% rise at most (off) in this run." in text
 
 
 def test_sliders_span_the_teaching_ranges_inside_the_schema(rc) -> None:

@@ -41,7 +41,8 @@ classroom scale). Every day, in this order:
 - Move a **slider** (or tick a policy box, or type a **seed**), then press **Reset**: a new run
   starts from the scenario's first day with the new values. Each slider's value and unit are
   written beside it; a slider moved since the run started is marked "changed: press Reset".
-  Hover over a slider for what it means and the range the model accepts.
+  Hover over a slider's name, or open the *What the sliders do* tab, for what each one means
+  and the range the model accepts.
 - Compare runs: after **Reset** (or another scenario) the previous run's curves stay on the
   charts, faded, with its name above them; tick *keep it for the next runs* to keep comparing
   with that one, and **Clear the faded curves** to remove them.

@@ -67,6 +67,7 @@ CSS = """
 .status { font-size: 19px; font-weight: bold; margin: 6px 0; }
 .status.finished { color: #0b5d1e; }
 .compare { font-size: 17px; }
+.slider-help { font-size: 18px; max-width: 60em; }
 """
 
 
@@ -193,6 +194,7 @@ def KnobSlider(  # noqa: N802 (solara components are capitalised)
                 f'<span class="knob-value" data-value="{value:g}">{escape(knob.show(value))}</span>'
             ),
             classes=["knob-head"],
+            attributes={"title": help_text(knob)},  # what it does, on hover
         )
         if mark:
             solara.HTML(tag="div", unsafe_innerHTML=mark)
@@ -204,7 +206,6 @@ def KnobSlider(  # noqa: N802 (solara components are capitalised)
             on_v_model=set_value,
             hide_details=True,
             class_=f"knob-slider knob-slider-{knob.name}",
-            title=help_text(knob),
         )
 
 
@@ -317,8 +318,26 @@ def Dashboard(  # noqa: N802 (solara components are capitalised)
                 Svg(tension_svg(model, compare.value), "tension-view")
                 Numbers(model, day)
                 Svg(map_svg(model), "map-view")
+        with solara.lab.Tab("What the sliders do"):
+            SliderHelp(model.in_force)
         with solara.lab.Tab("Info"):
             Info()
+
+
+@solara.component
+def SliderHelp(in_force: dict[str, Any]) -> None:  # noqa: N802 (solara components are capitalised)
+    """What each slider does, its unit, the slider's range and the model's, and its value in the run
+    on screen, from the schema. Its argument changes only with a new run, not every day."""
+    lines = []
+    for knob in KNOBS:
+        state = ""
+        if knob.switch is not None:
+            state = " (on)" if in_force[knob.switch] else " (off)"
+        lines.append(
+            f"<p><b>{escape(knob.label)}</b> = {escape(knob.show(in_force[knob.name]))}{state} "
+            f"in this run. {escape(help_text(knob))}</p>"
+        )
+    solara.HTML(tag="div", unsafe_innerHTML="".join(lines), classes=["slider-help"])
 
 
 @solara.component
