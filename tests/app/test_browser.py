@@ -214,7 +214,7 @@ def test_a_teacher_runs_compares_and_clears(page: Page, tmp_path: Path) -> None:
     help_on_hover = page.locator(".knob-rent_cap .knob-head").get_attribute("title") or ""
     assert "Largest rise allowed" in help_on_hover and "the model accepts 0 to 5" in help_on_hover
     expect(page.locator(".compare-label")).to_have_text(
-        "classroom, seed 20220921, no policy, second wave x1, day 91"
+        "classroom, seed 20220921, no policy, day 91"
     )
     button(page, "Step").click()
     expect(page.locator(".day-counter")).to_have_text("1", timeout=30_000)

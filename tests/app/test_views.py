@@ -196,3 +196,14 @@ def test_headline_has_the_lessons_numbers() -> None:
     assert 0 < head.welcoming_share < 1 and 0 < head.unemployment < 0.5
     assert head.mean_tension == pytest.approx(sum(r["tension_index"] for r in last) / 6)
     assert not head.finished
+
+
+def test_a_runs_label_names_what_its_sliders_changed() -> None:
+    plain = ClassroomModel()
+    plain.step()
+    assert views.run_label(plain) == "classroom, seed 20220921, no policy, day 1"
+    moved = ClassroomModel(seed="7", compassion=0.8, rent_cap_on=True, rent_cap=0.2)
+    assert views.run_label(moved) == (
+        "classroom, seed 7, rent cap, Compassion 0.80 (index, 0 to 1), "
+        "Rent cap: largest rise 20% rise at most, day 0"
+    )

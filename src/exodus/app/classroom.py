@@ -117,6 +117,8 @@ class ClassroomModel(mesa.Model):
         self.exodus = ExodusModel(settings, rng=run_seed)
         self.in_force = current_values(settings)
         """Each knob's value in this run, for the page to show beside the sliders."""
+        self.scenario_values = current_values(pages.load(self.scenario_name))
+        """Each knob's value in the scenario file, to tell what this run's sliders changed."""
 
     @property
     def day(self) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from exodus.app.classroom import ClassroomModel
 from exodus.app.drawing import Marker, TownMark, line_chart, town_map
+from exodus.app.knobs import KNOBS
 from exodus.model.record import TIMESERIES_COLUMNS
 from exodus.outputs import format_value
 
@@ -41,13 +42,17 @@ class Snapshot:
 
 
 def run_label(model: ClassroomModel) -> str:
-    """What distinguishes a run on the page: scenario, seed, the policies on, the days run."""
+    """What distinguishes a run on the page: scenario, seed, the policies on, each slider set
+    away from the scenario's own value, the days run."""
     policies = sorted({p.kind.replace("_", " ") for p in model.settings.policies})
-    moved = ", ".join(policies) if policies else "no policy"
-    return (
-        f"{model.settings.name}, seed {model.run_seed}, {moved}, "
-        f"second wave x{model.in_force['second_wave']:g}, day {model.day}"
-    )
+    parts = [model.settings.name, f"seed {model.run_seed}"]
+    parts.append(", ".join(policies) if policies else "no policy")
+    for knob in KNOBS:
+        value = model.in_force[knob.name]
+        if abs(value - model.scenario_values[knob.name]) >= knob.step / 2 - 1e-12:
+            parts.append(f"{knob.label} {knob.show(value)}")
+    parts.append(f"day {model.day}")
+    return ", ".join(parts)
 
 
 def snapshot(model: ClassroomModel) -> Snapshot | None:
