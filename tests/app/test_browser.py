@@ -85,7 +85,8 @@ def play_to_end(page: Page, days: int) -> None:
     expect(page.locator(".status.finished")).to_contain_text(
         f"Finished: all {days} days", timeout=180_000
     )
-    assert day(page) == days
+    # the status line and the numbers card are redrawn by two messages: wait for the second
+    expect(page.locator(".day-counter")).to_have_text(str(days), timeout=10_000)
 
 
 def clipped(page: Page, selectors: list[str]) -> list[str]:
@@ -163,9 +164,8 @@ def check_the_page_reads_from_the_back(page: Page) -> None:
         marker = page.locator(f"svg.{chart} g.marker[data-date='2022-09-21']")
         expect(marker).to_contain_text("21 Sep mobilisation")
     assert smallest_chart_text(page) >= SMALLEST_TEXT_PX
-    assert smallest_html_text(page, ".numbers td, .run-note, .knob-value, .status, .compare") >= (
-        SMALLEST_TEXT_PX
-    )
+    page_text = ".numbers td, .run-note, .knob-value, .status, .compare, .scenario-description"
+    assert smallest_html_text(page, page_text) >= SMALLEST_TEXT_PX
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert clipped(page, ON_SCREEN) == []
     assert circles_overlap(page) == []

@@ -9,7 +9,7 @@ import ipyvuetify as vw
 import pytest
 import solara
 
-from exodus.app import page
+from exodus.app import controls, page
 from exodus.app.classroom import ClassroomModel
 from exodus.app.knobs import KNOBS
 
@@ -170,14 +170,14 @@ def test_a_pinned_run_stays_the_compared_one(rc) -> None:
 def test_a_slider_rounding_a_scenario_value_to_its_step_changes_nothing() -> None:
     bid_up = next(knob for knob in KNOBS if knob.name == "bid_up")
     in_force = {"bid_up": 0.1258}
-    assert not page.moved(bid_up, {"bid_up": 0.125}, in_force)  # the slider's snap
-    assert page.moved(bid_up, {"bid_up": 0.13}, in_force)  # one step: a change
+    assert not controls.moved(bid_up, {"bid_up": 0.125}, in_force)  # the slider's snap
+    assert controls.moved(bid_up, {"bid_up": 0.13}, in_force)  # one step: a change
     model_values = ClassroomModel.for_scenario("rent_cap")().in_force
     snapped = {**model_values, "bid_up": 0.125}
-    keywords = page.applied(snapped, model_values)
+    keywords = controls.applied(snapped, model_values)
     assert keywords["bid_up"] is None  # Reset keeps the scenario's own 0.1258
     assert keywords["rent_cap"] is None and keywords["rent_cap_on"] is None
-    moved_cap = page.applied({**snapped, "rent_cap": 0.2}, model_values)
+    moved_cap = controls.applied({**snapped, "rent_cap": 0.2}, model_values)
     assert moved_cap["rent_cap"] == 0.2 and moved_cap["rent_cap_on"] is True
 
 

@@ -2,11 +2,10 @@
 always shown, the run's numbers, a map, and rent and tension curves with the previous run faded
 behind them for comparison; the Info tab explains the model.
 
-Served by `exodus app` (which runs `solara run exodus.app.page`). The controls are the page's own
-rather than Mesa's SolaraViz sidebar: a class needs play and Step to work after any scenario switch,
-a run that says when it has finished, values readable from the back of the room, and none of the
-developer's settings (render interval, threads) that SolaraViz shows. The model is still a
-`mesa.Model` (`ClassroomModel`), stepped day by day exactly as `exodus run` steps it.
+Served by `exodus app` (which runs `solara run exodus.app.page`). The sidebar's controls are the
+page's own (`exodus.app.controls`), not Mesa's SolaraViz; the model is still a `mesa.Model`
+(`ClassroomModel`), stepped day by day exactly as `exodus run` steps it. The play loop lives here,
+with the page's state: the run on screen, the sliders' positions, the compared run.
 
 A redraw costs a render of every component that reads the day counter (`tick`): the dashboard and
 the status line; the sliders do not read it, so they are not re-rendered while a run plays.
@@ -22,8 +21,17 @@ import solara
 import solara.lab
 
 from exodus.app.classroom import ClassroomModel, catalogue
+from exodus.app.controls import (
+    DEFAULT_SPEED,
+    PLAY_INTERVAL_MS,
+    SPEEDS,
+    Controls,
+    KnobSlider,
+    applied,
+    pending,
+)
 from exodus.app.info import INFO_MARKDOWN
-from exodus.app.knobs import KNOBS, POLICY_LABEL, Knob, help_text
+from exodus.app.knobs import KNOBS, help_text
 from exodus.app.views import (
     Snapshot,
     csv_name,
@@ -34,15 +42,6 @@ from exodus.app.views import (
     snapshot,
     tension_svg,
 )
-
-SPEEDS: dict[str, int] = {
-    "slow (0.3 s a day)": 300,
-    "normal (0.15 s a day)": 150,
-    "fast (no pause)": 1,
-}
-"""The pause between days while playing, in milliseconds, by the words the page shows."""
-DEFAULT_SPEED = "normal (0.15 s a day)"
-PLAY_INTERVAL_MS = SPEEDS[DEFAULT_SPEED]
 
 CSS = """
 .v-navigation-drawer { min-width: 340px !important; max-width: 380px !important; }
@@ -68,145 +67,8 @@ CSS = """
 .status.finished { color: #0b5d1e; }
 .compare { font-size: 17px; }
 .slider-help { font-size: 18px; max-width: 60em; }
+.scenario-description { font-size: 16px; color: #333; }
 """
-
-
-def moved(knob: Knob, values: dict[str, Any], in_force: dict[str, Any]) -> bool:
-    """Whether a knob (or its switch) differs from the run on screen by at least half a step; a
-    slider snaps a scenario's 0.1258 to its step's 0.125, which is no change."""
-    if knob.switch is not None and values[knob.switch] != in_force[knob.switch]:
-        return True
-    return abs(knob.clamp(values[knob.name]) - in_force[knob.name]) >= knob.step / 2 - 1e-12
-
-
-def applied(values: dict[str, Any], in_force: dict[str, Any]) -> dict[str, Any]:
-    """The keywords for Reset: the knobs moved, with None for the others, which keep the
-    scenario's own value (not the slider's rounding of it)."""
-    out: dict[str, Any] = {}
-    for knob in KNOBS:
-        change = moved(knob, values, in_force)
-        out[knob.name] = values[knob.name] if change else None
-        if knob.switch is not None:
-            out[knob.switch] = values[knob.switch] if change else None
-    return out
-
-
-def pending(values: dict[str, Any], seed: str, model: ClassroomModel) -> list[str]:
-    """The labels of the knobs (and the seed) moved since the run started: Reset applies them."""
-    out = [knob.label for knob in KNOBS if moved(knob, values, model.in_force)]
-    if seed.strip() != str(model.run_seed):
-        out.append("Seed")
-    return out
-
-
-def status_text(model: ClassroomModel, playing: bool) -> tuple[str, str]:
-    """The line under the buttons (and its CSS class): ready, playing, paused or finished."""
-    if model.day >= model.n_days:
-        return (
-            f"Finished: all {model.n_days} days, to {model.date:%d %b %Y}. "
-            "Press Reset or pick a scenario to run again.",
-            "status finished",
-        )
-    if playing:
-        return f"Playing: day {model.day} of {model.n_days}", "status playing"
-    if model.day == 0:
-        return "Ready: press ▶ Play, or Step for one day", "status ready"
-    return f"Paused on day {model.day} of {model.n_days} ({model.date:%d %b})", "status paused"
-
-
-@solara.component
-def Controls(  # noqa: N802 (solara components are capitalised)
-    model_ref: solara.Reactive[ClassroomModel],
-    tick: solara.Reactive[int],
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[str],
-    changes: list[str],
-    on_reset: Any,
-) -> None:
-    """Reset, Play / Pause and Step, the speed, and a status line that says when a run is over."""
-    tick.get()  # the status line follows the days
-    model = model_ref.value
-    finished = model.day >= model.n_days
-
-    def step() -> None:
-        model.step()
-        tick.set(tick.value + 1)
-
-    with solara.Card("Controls", margin=0):
-        with solara.Row(justify="space-between"):
-            solara.Button("Reset", color="primary", on_click=on_reset)
-            solara.Button(
-                "❚❚ Pause" if playing.value else "▶ Play",
-                color="primary",
-                on_click=lambda: playing.set(not playing.value),
-                disabled=finished,
-            )
-            solara.Button(
-                "Step", color="primary", on_click=step, disabled=playing.value or finished
-            )
-        text, css = status_text(model, playing.value)
-        solara.HTML(tag="div", unsafe_innerHTML=escape(text), classes=[*css.split()])
-        if changes:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=f"Changed: {escape(', '.join(changes))}. Press <b>Reset</b> to run "
-                "with the new values.",
-                classes=["pending"],
-            )
-        solara.Select(
-            label="Speed",
-            values=list(SPEEDS),
-            value=speed.value,
-            on_value=speed.set,
-        )
-
-
-@solara.component
-def KnobSlider(  # noqa: N802 (solara components are capitalised)
-    knob: Knob, values: solara.Reactive[dict[str, Any]], in_force: dict[str, Any]
-) -> None:
-    """One knob: its name and value (with unit) in large type above the slider at all times, its
-    policy switch if it has one, and a mark when it differs from the run on screen."""
-    value = float(values.value[knob.name])
-    low, high = knob.slider_range(in_force[knob.name])
-
-    def set_value(new: Any) -> None:
-        values.set({**values.value, knob.name: knob.clamp(float(new))})
-
-    changed = moved(knob, values.value, in_force)
-    with solara.Column(classes=["knob", f"knob-{knob.name}"], gap="0px"):
-        if knob.switch is not None and knob.policy is not None:
-            switch = knob.switch
-
-            def set_switch(on: bool) -> None:
-                values.set({**values.value, switch: bool(on)})
-
-            solara.Checkbox(
-                label=POLICY_LABEL[knob.policy],
-                value=bool(values.value[switch]),
-                on_value=set_switch,
-            )
-        mark = ' <span class="knob-pending">changed: press Reset</span>' if changed else ""
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=(
-                f'<span class="knob-label">{escape(knob.label)}</span>'
-                f'<span class="knob-value" data-value="{value:g}">{escape(knob.show(value))}</span>'
-            ),
-            classes=["knob-head"],
-            attributes={"title": help_text(knob)},  # what it does, on hover
-        )
-        if mark:
-            solara.HTML(tag="div", unsafe_innerHTML=mark)
-        solara.v.Slider(
-            v_model=value,
-            min=low,
-            max=high,
-            step=knob.step,
-            on_v_model=set_value,
-            hide_details=True,
-            class_=f"knob-slider knob-slider-{knob.name}",
-        )
 
 
 def _row(label: str, value: str, css: str) -> str:
@@ -411,7 +273,11 @@ def Page() -> None:  # noqa: N802 (solara components are capitalised)
             solara.Select(
                 label="Scenario", values=list(pages.files), value=name.value, on_value=pick
             )
-            solara.HTML(tag="div", unsafe_innerHTML=escape(model.settings.description))
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=escape(model.settings.description),
+                classes=["scenario-description"],
+            )
         Controls(model_ref, tick, playing, speed, pending(values.value, seed.value, model), reset)
         with solara.Card("Sliders (press Reset to apply)", margin=0):
             solara.InputText("Seed", value=seed.value, on_value=seed.set, continuous_update=True)
