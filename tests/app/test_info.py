@@ -23,7 +23,16 @@ def test_sections_in_order() -> None:
 
 
 def test_it_names_the_controls_the_page_has() -> None:
-    for name in ("Reset", "Step", "Play Interval", "seed", "Download the run so far"):
+    for name in (
+        "Reset",
+        "Step",
+        "▶ Play",
+        "Speed",
+        "seed",
+        "Clear the faded curves",
+        "keep it for the next runs",
+        "Download the run so far",
+    ):
         assert name in INFO_MARKDOWN, name
     labels = [knob.label for knob in KNOBS] + list(POLICY_LABEL.values())
     named = [label for label in labels if label in INFO_MARKDOWN]

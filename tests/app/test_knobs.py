@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from exodus.app.classroom import KNOB_KEYWORDS, ClassroomModel
-from exodus.app.knobs import KNOBS, current_values, help_text, overrides, with_policies
+from exodus.app.knobs import KNOBS, Knob, current_values, help_text, overrides, with_policies
 from exodus.scenario.loader import load_scenario
 from exodus.scenario.schema import Attitudes, RentCap, Scenario
 from tests.conftest import SCENARIOS
@@ -60,3 +60,29 @@ def test_policy_switches_add_replace_or_remove_the_policy() -> None:
     assert programme.kind == "host_family_programme" and programme.threshold_cut == 0.5
     assert str(programme.start) == "2022-09-23" and programme.towns == "all"
     assert isinstance(Scenario.model_validate(hosts.model_dump()), Scenario)
+
+
+def test_teaching_ranges_lie_inside_the_schema_and_the_schema_still_rules() -> None:
+    knobs = {knob.name: knob for knob in KNOBS}
+    assert knobs["rent_cap"].teaching == (0.05, 0.5)  # the lesson's 0.1 is near the left, not lost
+    for knob in KNOBS:
+        low, high = knob.bounds
+        t_low, t_high = knob.teaching
+        assert low <= t_low < t_high <= high, knob.name
+        assert (t_high - t_low) / knob.step >= 5, f"{knob.name}: too few steps to teach with"
+    # a scenario's own value outside the teaching range widens the slider, within the schema
+    assert knobs["second_wave"].slider_range(3.0) == (0.0, 3.0)
+    assert knobs["second_wave"].slider_range(9.0) == (0.0, 5.0)
+    assert overrides({"rent_cap_on": True, "second_wave": 7.0}) == ["flows.mobilised_scale=5.0"]
+    with pytest.raises(ValueError, match="teaching range"):
+        Knob("x", "X", RentCap, "max_increase", 0.05, (0.0, 6.0), policy="rent_cap")
+
+
+def test_each_value_is_written_with_its_unit() -> None:
+    knobs = {knob.name: knob for knob in KNOBS}
+    assert knobs["rent_cap"].show(0.1) == "10% rise at most"
+    assert knobs["compassion"].show(0.45) == "0.45 (index, 0 to 1)"
+    assert knobs["second_wave"].show(0) == "0.00 × the observed wave"
+    assert knobs["contact_threshold"].show(0.3) == "0.30 quality"  # the schema's own unit
+    for knob in KNOBS:  # every value with words of its unit, not a bare number
+        assert any(c.isalpha() for c in knob.show(knob.teaching[1])), knob.name

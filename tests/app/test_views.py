@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from pathlib import Path
 
+import pytest
+
 from exodus.app import views
 from exodus.app.classroom import ClassroomModel
-from exodus.app.drawing import Axis, nice_step, tension_colour
+from exodus.app.drawing import (
+    DASHES,
+    PALETTE,
+    Axis,
+    TownMark,
+    nice_step,
+    tension_colour,
+    town_map,
+)
 from exodus.model.record import TIMESERIES_COLUMNS
 from exodus.outputs import write_csv
 
@@ -94,3 +106,104 @@ def test_axis_ticks_are_round_and_cover_the_range() -> None:
     assert nice_step(1.0) == 0.2 and nice_step(7.0) == 2
     assert Axis(0.8, 1.6).ticks() == [0.8, 1.0, 1.2, 1.4, 1.6]
     assert tension_colour(0.0) != tension_colour(1.0)
+
+
+def test_tension_colours_darken_as_tension_rises() -> None:
+    def grey(colour: str) -> float:
+        return sum(w * int(colour[k : k + 2], 16) for w, k in ((0.3, 1), (0.59, 3), (0.11, 5)))
+
+    levels = [grey(tension_colour(t / 10)) for t in range(11)]
+    assert levels == sorted(levels, reverse=True)  # a greyscale print still reads the scale
+
+
+def test_charts_mark_the_mobilisation_and_each_policy_start() -> None:
+    model = ClassroomModel(rent_cap_on=True, rent_cap=0.1)
+    svg = views.rent_svg(model)
+    assert re.search(r'data-date="2022-09-21">.*?21 Sep mobilisation</text>', svg)
+    assert re.search(r'data-date="2022-09-26">.*?26 Sep rent cap</text>', svg)
+    assert 'data-date="2022-09-26"' not in views.rent_svg(ClassroomModel())  # no policy, no line
+
+
+def test_the_axes_stay_put_while_a_run_plays() -> None:
+    def ticks(svg: str) -> list[str]:
+        return re.findall(r'text-anchor="end">([\d.]+)</text>', svg)
+
+    model = ClassroomModel()
+    first = (ticks(views.rent_svg(model)), ticks(views.tension_svg(model)))
+    while model.running:
+        model.step()
+        assert (ticks(views.rent_svg(model)), ticks(views.tension_svg(model))) == first, model.day
+    assert first[0][0] == "1" and first[1] == ["0", "0.2", "0.4", "0.6", "0.8", "1"]
+
+
+def test_the_previous_run_is_drawn_faded_behind_by_date() -> None:
+    before = stepped(30)
+    kept = views.snapshot(before)
+    assert kept is not None and kept.label.startswith("classroom, seed 20220921, no policy")
+    now = stepped(10)
+    svg = views.rent_svg(now, kept)
+    ghosts = re.findall(r'class="ghost" data-town="(\w+)" points="([^"]*)"', svg)
+    assert {town for town, _ in ghosts} == set(now.towns)
+    assert all(len(points.split()) == 30 for _, points in ghosts)  # all of the earlier run
+    assert 'stroke-opacity="0.35"' in svg and "faded: the compared run" in svg
+    assert svg.index('class="ghost"') < svg.index('class="curve"')  # behind the run on screen
+    assert views.snapshot(ClassroomModel()) is None  # a run not started leaves nothing to compare
+
+
+def test_text_is_projector_sized_and_nothing_is_yellow() -> None:
+    model = stepped(45)
+    for svg in (views.rent_svg(model), views.tension_svg(model), views.map_svg(model)):
+        sizes = [float(size) for size in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) >= 16  # SVG units; the page never draws them smaller
+    for colour in PALETTE[:6]:
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert not (red > 200 and green > 180 and blue < 120), f"{colour} is yellow on white"
+    # greyscale: no two towns share both a grey level (within 10%) and a line pattern
+    looks = set()
+    for i in range(6):
+        colour = PALETTE[i]
+        grey = sum(w * int(colour[k : k + 2], 16) for w, k in ((0.3, 1), (0.59, 3), (0.11, 5)))
+        looks.add((round(grey / 25.5), DASHES[i]))
+    assert len(looks) == 6
+
+
+def test_map_circles_never_overlap_even_full() -> None:
+    model = stepped(45)
+    specs = model.exodus.town_specs
+    marks = [TownMark(n, s.lat, s.lon, migrants=1e9, tension=0.5) for n, s in specs.items()]
+    svg = town_map(marks, [], max_migrants=1e9)  # every circle at its largest
+    circles = [
+        (float(x), float(y), float(r))
+        for x, y, r in re.findall(r'<circle[^>]*cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg)
+    ]
+    assert len(circles) == 6
+    for (x1, y1, r1), (x2, y2, r2) in itertools.combinations(circles, 2):
+        assert math.hypot(x1 - x2, y1 - y2) >= r1 + r2
+    for x, y, r in circles:
+        assert r <= x <= 600 - r and r <= y <= 420 - r  # inside the map
+
+
+def test_headline_has_the_lessons_numbers() -> None:
+    model = stepped(60)
+    head = views.headline(model)
+    last = model.timeseries[-6:]
+    assert head.displaced_now == sum(r["displaced_locals"] for r in last) > 0
+    assert head.displaced_total == sum(r["displaced_total"] for r in last) >= head.displaced_now
+    population = {name: spec.population for name, spec in model.exodus.town_specs.items()}
+    weight = sum(population.values())
+    hostile = sum(r["hostile_share"] * population[r["town"]] for r in last) / weight
+    assert head.hostile_share == pytest.approx(hostile) and 0 < head.hostile_share < 1
+    assert 0 < head.welcoming_share < 1 and 0 < head.unemployment < 0.5
+    assert head.mean_tension == pytest.approx(sum(r["tension_index"] for r in last) / 6)
+    assert not head.finished
+
+
+def test_a_runs_label_names_what_its_sliders_changed() -> None:
+    plain = ClassroomModel()
+    plain.step()
+    assert views.run_label(plain) == "classroom, seed 20220921, no policy, day 1"
+    moved = ClassroomModel(seed="7", compassion=0.8, rent_cap_on=True, rent_cap=0.2)
+    assert views.run_label(moved) == (
+        "classroom, seed 7, rent cap, Compassion 0.80 (index, 0 to 1), "
+        "Rent cap: largest rise 20% rise at most, day 0"
+    )

@@ -1,9 +1,10 @@
-"""`ClassroomModel`: the exodus model as Mesa's SolaraViz expects one, built from keyword arguments.
+"""`ClassroomModel`: the exodus model as a `mesa.Model` built from keyword arguments.
 
-SolaraViz re-creates the model on Reset from its sliders' values as keyword arguments; `ExodusModel`
-is built from a scenario. This wrapper turns the keywords into `--set` overrides and dated policies on
-a named scenario, and hands each step to the real model: nothing is computed here, so the page shows
-exactly what `exodus run` would write for the same scenario, overrides and seed.
+The page re-creates the model on Reset from its sliders' values as keyword arguments (as Mesa's
+SolaraViz would); `ExodusModel` is built from a scenario. This wrapper turns the keywords into
+`--set` overrides and dated policies on a named scenario, and hands each step to the real model:
+nothing is computed here, so the page shows exactly what `exodus run` would write for the same
+scenario, overrides and seed.
 """
 
 from __future__ import annotations
@@ -70,9 +71,8 @@ class ClassroomModel(mesa.Model):
     def for_scenario(cls, name: str) -> type[ClassroomModel]:
         """A subclass whose runs default to scenario `name`.
 
-        SolaraViz's Reset calls `type(model)(**values of the inputs)`, and after the page swaps to
-        another scenario those values may hold only the sliders moved since; the class itself
-        remembers which scenario the page shows.
+        A Reset calls `type(model)(**values of the sliders)`, which may hold only the sliders
+        moved since; the class itself remembers which scenario the page shows.
         """
         if name not in _bound:
             _bound[name] = type(f"ClassroomModel[{name}]", (cls,), {"default_scenario": name})
@@ -117,6 +117,8 @@ class ClassroomModel(mesa.Model):
         self.exodus = ExodusModel(settings, rng=run_seed)
         self.in_force = current_values(settings)
         """Each knob's value in this run, for the page to show beside the sliders."""
+        self.scenario_values = current_values(pages.load(self.scenario_name))
+        """Each knob's value in the scenario file, to tell what this run's sliders changed."""
 
     @property
     def day(self) -> int:

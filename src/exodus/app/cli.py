@@ -2,17 +2,23 @@
 
 The scenario is checked before the server starts, so a typo is one line and exit code 2, not a page
 that fails to load. The page runs in a `solara run` child process, which learns its scenario and
-scale from environment variables (see `exodus.app.catalogue`).
+scale from environment variables (see `exodus.app.catalogue`). SIGTERM or SIGINT to `exodus app`
+stops that child too, so the port is free again; without the `app` extra the command says how to
+install it, in one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from types import FrameType
 from typing import Any
 
 from exodus.app.catalogue import (
@@ -26,6 +32,16 @@ from exodus.cliargs import EXIT_INTERRUPTED, EXIT_USER_ERROR, scale, whole_numbe
 from exodus.scenario.loader import ScenarioError
 
 DEFAULT_PORT = 8765
+STOP_GRACE_S = 3.0
+"""How long the server may take to shut down on SIGTERM before it is killed."""
+QUIET_WARNINGS = "ignore:Cookies with samesite=none require https:UserWarning"
+"""Solara warns, in twelve lines on every page load, that a page served over plain http on an
+address other than `localhost` gets a samesite=lax session cookie: that is what a page opened
+directly (not embedded in another site) needs, so the warning says nothing a teacher can act on."""
+MISSING_EXTRA = (
+    "the classroom page needs the app extra: pip install 'exodus[app]' "
+    "(in a clone of the repository, make setup installs it)"
+)
 _port = whole_number(1, 65535)
 _scale = scale
 
@@ -34,10 +50,11 @@ def add_parser(subparsers: Any) -> None:
     """Add the `app` sub-command to an argparse subparsers object."""
     parser = subparsers.add_parser(
         "app",
-        help="serve the classroom page (Mesa's SolaraViz) on this computer",
+        help="serve the classroom page (a Solara page around the Mesa model) on this computer",
         description="Serve the classroom page on http://HOST:PORT/: pick a scenario, move the "
-        "sliders, press reset, step and play, and watch rents and tension per town. The picker "
-        "offers SCENARIO and every scenario file beside it; all run at --scale.",
+        "sliders, press reset, step and play, and watch rents and tension per town, with the "
+        "previous run faded behind for comparison. The picker offers SCENARIO and every scenario "
+        "file beside it; all run at --scale. SIGTERM or Ctrl-C stops the server.",
     )
     parser.add_argument(
         "scenario",
@@ -98,8 +115,46 @@ def server_command(host: str, port: int) -> list[str]:
     ]
 
 
+def page_installed() -> bool:
+    """Whether the `app` extra (solara, which serves the page) is importable."""
+    try:
+        return importlib.util.find_spec("solara") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server until it exits or this process gets SIGTERM or SIGINT; on either signal the
+    server is stopped (killed if it does not stop within STOP_GRACE_S) before returning."""
+    server = subprocess.Popen(command, env=env)
+    received: list[tuple[int, float]] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        received.append((signum, time.monotonic()))
+        if server.poll() is None:
+            server.terminate()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while (code := server.poll()) is None:
+            if received and time.monotonic() - received[0][1] > STOP_GRACE_S:
+                server.kill()
+            time.sleep(0.1)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        signum = received[0][0]
+        return EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum
+    return code
+
+
 def command(args: argparse.Namespace) -> int:
-    """Check the scenario and the port, then serve the page until Ctrl-C."""
+    """Check the page's packages, the scenario and the port, then serve the page until Ctrl-C or
+    SIGTERM."""
+    if not page_installed():
+        print(f"exodus: error: {MISSING_EXTRA}", file=sys.stderr)
+        return EXIT_USER_ERROR
     try:
         pages = build_catalogue(args.scenario, args.scale)
     except ScenarioError as exc:
@@ -113,13 +168,14 @@ def command(args: argparse.Namespace) -> int:
         **os.environ,
         ENV_SCENARIO: str(pages.files[pages.first].resolve()),
         ENV_SCALE: repr(args.scale),
+        "SOLARA_THEME_SHOW_BANNER": "False",  # its corner badge covers the charts' corner
+        "PYTHONWARNINGS": ",".join(
+            filter(None, [os.environ.get("PYTHONWARNINGS"), QUIET_WARNINGS])
+        ),
     }
     print(
         f"exodus app: {len(pages.files)} scenarios ({', '.join(pages.files)}); "
         f"open http://{args.host}:{args.port}/ (Ctrl-C to stop)",
         flush=True,
     )
-    try:
-        return subprocess.call(server_command(args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+    return serve(server_command(args.host, args.port), env)

@@ -35,15 +35,26 @@ classroom scale). Every day, in this order:
 
 - Choose a **scenario** at the top of the left panel: each one asks a question (its description
   says which). The sliders then start at that scenario's values.
-- Press **Step** to simulate one day, **▶** to play and **❚❚** to pause. *Play Interval* is the
-  speed: the pause between days, in milliseconds.
+- Press **Step** to simulate one day, **▶ Play** to play and **❚❚ Pause** to pause. *Speed* is the
+  pause between days while playing. The line under the buttons says whether the run is ready,
+  playing, paused or finished; a finished run starts again with **Reset** or another scenario.
 - Move a **slider** (or tick a policy box, or type a **seed**), then press **Reset**: a new run
-  starts from the scenario's first day with the new values. "What the sliders do" says what
-  each one means.
+  starts from the scenario's first day with the new values. Each slider's value and unit are
+  written beside it; a slider moved since the run started is marked "changed: press Reset".
+  Hover over a slider's name, or open the *What the sliders do* tab, for what each one means
+  and the range the model accepts.
+- Compare runs: after **Reset** (or another scenario) the previous run's curves stay on the
+  charts, faded, with its name above them; tick *keep it for the next runs* to keep comparing
+  with that one, and **Clear the faded curves** to remove them.
 - Read the curves: the **rent index** is what a renter would pay now in each town (the asks of
   the flats on offer and the rents of the last two weeks' lets) relative to its first day;
-  the **tension index** runs from 0 (calm) to 1. On the map, a circle's size is the number of
-  migrants present and its colour the town's tension.
+  the **tension index** runs from 0 (calm) to 1. Dashed vertical lines mark the mobilisation
+  order (21 September) and the start of each policy. On the map, a circle's size is the number of
+  migrants present and its colour the town's tension, pale (calm) to dark red (tense); towns that
+  are close together are drawn a little apart so their circles never overlap.
+- The numbers beside the map are those of the day on screen: locals displaced (today and in
+  total), hostile and welcoming households, mean and highest tension, unemployment, the peak
+  rent so far, newcomers hosted for free and without a bed.
 - **Download the run so far** saves the numbers (one row per town per day) as a CSV file, in the
   same format as `exodus run` writes.
 
@@ -86,7 +97,7 @@ article on the reception of Russians in Kazakhstan and Kyrgyzstan in 2022 (the c
 its numbers from the observed figures in `data/observed_2022.csv`; every parameter names its
 evidence (`exodus explain`). Mechanisms borrow from Epstein's civil-violence model (pickets), the
 FLEE refugee model (route choice), Lorenz, Neumann and Schröder (2021, opinion dynamics) and
-Allport's contact hypothesis. The page is built with Mesa's SolaraViz.
+Allport's contact hypothesis. The page is built with Mesa and Solara.
 
 **How to cite**: exodus developers (2026). *exodus: an agent-based model of the 2022 flight of
 Russians into Kazakh and Kyrgyz towns*, version 0.1.0 (see `CITATION.cff`).

@@ -27,17 +27,33 @@ from exodus.scenario.schema import (
 
 @dataclass(frozen=True)
 class Knob:
-    """One slider: a keyword of `ClassroomModel`, the schema field it sets, and its bounds."""
+    """One slider: a keyword of `ClassroomModel`, the schema field it sets, its bounds, and the
+    narrower range a lesson needs (the slider's ends; a value outside it is still accepted, within
+    the schema's bounds)."""
 
     name: str
     label: str
     block: type[BaseModel]
     field: str
     step: float
+    teaching: tuple[float, float]
+    """The slider's ends on the page: the values a lesson explores, inside the schema's bounds."""
+    shown: str = "{:.2f} {unit}"
+    """How the page writes the value beside the slider: a format string for the value, with the
+    schema's unit as `{unit}` (or shorter words of the same unit, to fit a sidebar)."""
     path: str | None = None
     """Dotted scenario path of a plain parameter; None for a policy's number."""
     policy: str | None = None
     """Policy kind whose number this knob sets (its switch is the keyword `<name>_on`)."""
+
+    def __post_init__(self) -> None:
+        low, high = self.bounds
+        t_low, t_high = self.teaching
+        if not low <= t_low < t_high <= high:
+            raise ValueError(
+                f"{self.name}: teaching range {self.teaching} is not inside the schema's "
+                f"bounds ({low:g} to {high:g})"
+            )
 
     @property
     def description(self) -> str:
@@ -65,6 +81,17 @@ class Knob:
             raise ValueError(f"{self.block.__name__}.{self.field} has no bounds for a slider")
         return low, high
 
+    def slider_range(self, value: float) -> tuple[float, float]:
+        """The slider's ends for a run whose value is `value`: the teaching range, widened (within
+        the schema's bounds) to hold a scenario's own value outside it."""
+        low, high = self.teaching
+        value = self.clamp(value)
+        return min(low, value), max(high, value)
+
+    def show(self, value: float) -> str:
+        """The value as the page writes it beside the slider, with its unit."""
+        return self.shown.format(value, unit=self.unit).strip()
+
     @property
     def default(self) -> float:
         return float(self.block.model_fields[self.field].default)
@@ -81,17 +108,43 @@ class Knob:
 
 KNOBS: tuple[Knob, ...] = (
     Knob(
-        "compassion", "Compassion", Attitudes, "compassion_mean", 0.01, "attitudes.compassion_mean"
+        "compassion",
+        "Compassion",
+        Attitudes,
+        "compassion_mean",
+        0.01,
+        (0.2, 0.8),
+        shown="{:.2f} (index, 0 to 1)",
+        path="attitudes.compassion_mean",
     ),
-    Knob("empathy", "Empathy", Attitudes, "empathy_mean", 0.01, "attitudes.empathy_mean"),
-    Knob("contact_gain", "Contact gain", Attitudes, "contact_gain", 0.01, "attitudes.contact_gain"),
+    Knob(
+        "empathy",
+        "Empathy",
+        Attitudes,
+        "empathy_mean",
+        0.01,
+        (0.1, 0.7),
+        shown="{:.2f} (index, 0 to 1)",
+        path="attitudes.empathy_mean",
+    ),
+    Knob(
+        "contact_gain",
+        "Contact gain",
+        Attitudes,
+        "contact_gain",
+        0.01,
+        (0.0, 0.3),
+        shown="{:.2f} a day",
+        path="attitudes.contact_gain",
+    ),
     Knob(
         "contact_threshold",
         "Contact quality needed",
         Attitudes,
         "contact_quality_threshold",
         0.05,
-        "attitudes.contact_quality_threshold",
+        (0.0, 1.0),
+        path="attitudes.contact_quality_threshold",
     ),
     Knob(
         "negativity_bias",
@@ -99,7 +152,9 @@ KNOBS: tuple[Knob, ...] = (
         Attitudes,
         "negativity_bias",
         0.1,
-        "attitudes.negativity_bias",
+        (1.0, 3.0),
+        shown="{:.1f} times",
+        path="attitudes.negativity_bias",
     ),
     Knob(
         "bid_up",
@@ -107,22 +162,44 @@ KNOBS: tuple[Knob, ...] = (
         Housing,
         "bid_up_per_rival",
         0.005,
-        "housing.bid_up_per_rival",
+        (0.0, 0.25),
+        shown="{:.1%} of the ask per rival",
+        path="housing.bid_up_per_rival",
     ),
     Knob(
-        "second_wave", "Second-wave size", Flows, "mobilised_scale", 0.05, "flows.mobilised_scale"
+        "second_wave",
+        "Second-wave size",
+        Flows,
+        "mobilised_scale",
+        0.05,
+        (0.0, 2.0),
+        shown="{:.2f} × the observed wave",
+        path="flows.mobilised_scale",
     ),
-    Knob("rent_cap", "Rent cap: largest rise", RentCap, "max_increase", 0.05, policy="rent_cap"),
+    Knob(
+        "rent_cap",
+        "Rent cap: largest rise",
+        RentCap,
+        "max_increase",
+        0.05,
+        (0.05, 0.5),
+        shown="{:.0%} rise at most",
+        policy="rent_cap",
+    ),
     Knob(
         "host_families",
         "Host-family stipend",
         HostFamilyProgramme,
         "threshold_cut",
         0.05,
+        (0.0, 0.8),
+        shown="{:.2f} less compassion needed",
         policy="host_family_programme",
     ),
 )
-"""The key parameters of the lesson, in the order the page shows them."""
+"""The key parameters of the lesson, in the order the page shows them. The teaching ranges are
+page layout, not model behaviour (assumed: they span the lesson's experiments in docs/classroom.md
+with room either side; the schema's bounds still apply to any value)."""
 
 POLICY_START: dict[str, dt.date] = {
     "rent_cap": dt.date(2022, 9, 26),
@@ -204,7 +281,11 @@ def with_policies(scenario: Scenario, values: dict[str, Any]) -> Scenario:
 def help_text(knob: Knob) -> str:
     """One line for the page: what the knob does, its unit and range, from the schema."""
     low, high = knob.bounds
-    text = f"{knob.description} ({knob.unit}; {low:g} to {high:g})"
+    t_low, t_high = knob.teaching
+    text = (
+        f"{knob.description} ({knob.unit}; slider {t_low:g} to {t_high:g}, "
+        f"the model accepts {low:g} to {high:g})"
+    )
     if knob.policy:
         text = f"{POLICY_LABEL[knob.policy]}, in every town. {text}"
     return text
