@@ -73,7 +73,7 @@ def test_walk_reaches_nested_blocks_towns_routes_and_policies() -> None:
         "towns.<name>.population",
         "routes.<i>.days",
         "flows.relocant.integration_effort",
-        "flows.mobilised.transit_share",
+        "flows.mobilised.onward_pull",
         "housing.bid_up_per_rival",
         "attitudes.influence_lambda",
         "collective.picket_threshold",

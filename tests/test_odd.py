@@ -60,11 +60,10 @@ def test_table_has_one_row_per_parameter_with_the_effective_default():
         "bidder |"
     )
     # a wave's default is what `Flows()` puts in that wave, not the bare `Wave` default (0)
-    transit = Flows().mobilised.transit_share
+    transit = Flows().mobilised.onward_pull
     assert transit > 0
     assert (
-        f"| `flows.mobilised.transit_share` | {transit:g} |"
-        in by_path["flows.mobilised.transit_share"]
+        f"| `flows.mobilised.onward_pull` | {transit:g} |" in by_path["flows.mobilised.onward_pull"]
     )
     assert "| `scale` | 0.2 | (0, 1] |" in by_path["scale"]
 

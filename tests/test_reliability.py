@@ -36,7 +36,7 @@ accept: 0.5
 rounds: 0
 replicates: 1
 parameters:
-  flows.mobilised.transit_share: {{prior: uniform, low: 0.5, high: 0.9}}
+  flows.mobilised.onward_pull: {{prior: uniform, low: 0.5, high: 0.9}}
 """
 
 Case = Callable[[Path], tuple[list[str], list[str]]]

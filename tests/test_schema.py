@@ -18,7 +18,7 @@ def test_changing_one_trait_of_a_wave_keeps_that_waves_other_defaults(write):
     scenario = load_scenario(path, ["flows.relocant.party_size=2.5"])
     relocant = scenario.flows.relocant
     assert relocant.savings == 3.0 and relocant.party_size == 2.5
-    assert relocant.transit_share == WAVE_DEFAULTS["relocant"]["transit_share"]
+    assert relocant.onward_pull == WAVE_DEFAULTS["relocant"]["onward_pull"]
     assert relocant.integration_effort == WAVE_DEFAULTS["relocant"]["integration_effort"]
 
 
@@ -27,4 +27,4 @@ def test_wave_defaults_differ_between_the_waves():
     first, second = WAVE_DEFAULTS["relocant"], WAVE_DEFAULTS["mobilised"]
     assert second["savings"] < first["savings"]
     assert second["integration_effort"] < first["integration_effort"]
-    assert second["transit_share"] > first["transit_share"]
+    assert second["onward_pull"] > first["onward_pull"]

@@ -53,7 +53,7 @@ accept: 0.5
 rounds: 0
 replicates: 1
 parameters:
-  flows.mobilised.transit_share: {{prior: uniform, low: 0.5, high: 0.9}}
+  flows.mobilised.onward_pull: {{prior: uniform, low: 0.5, high: 0.9}}
 """
 NUMERIC_KEYS = [
     "housing.refusal_rate",
@@ -64,7 +64,7 @@ NUMERIC_KEYS = [
     "seed",
     "towns.Uralsk.population",
     "towns.Uralsk.rent_1room",
-    "transit_days",
+    "arrival_days",
     "towns.Almaty.shelter_beds",
 ]
 BAD_VALUES = [

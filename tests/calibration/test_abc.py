@@ -27,7 +27,7 @@ def toy_rows(scenario, seed: int) -> list[dict]:
     """Departures grow with the transit share, Uralsk's rent with the rent response; a little
     seed noise, as a stochastic model has."""
     noise = np.random.default_rng(seed).normal(1.0, 0.01)
-    share = scenario.flows.mobilised.transit_share
+    share = scenario.flows.mobilised.onward_pull
     response = scenario.housing.bid_up_per_rival
     rows = []
     for d, date in enumerate(DAYS):
@@ -80,7 +80,7 @@ def _target(name, role, metric, place, observed, end="2022-09-27", aggregate="su
 
 BASE = load_scenario(SCENARIOS / "baseline_2022.yaml")
 TRUE_SCENARIO = BASE.model_copy(deep=True)
-TRUE_SCENARIO.flows.mobilised.transit_share = TRUE_SHARE
+TRUE_SCENARIO.flows.mobilised.onward_pull = TRUE_SHARE
 TRUE_SCENARIO.housing.bid_up_per_rival = TRUE_RESPONSE
 TRUTH = toy_rows(TRUE_SCENARIO, seed=0)
 
@@ -107,7 +107,7 @@ def spec(**changes) -> CalibrationSpec:
         accept=0.1,
         rounds=2,
         parameters={
-            "flows.mobilised.transit_share": {"prior": "uniform", "low": 0.3, "high": 0.95},
+            "flows.mobilised.onward_pull": {"prior": "uniform", "low": 0.3, "high": 0.95},
             "housing.bid_up_per_rival": {"prior": "loguniform", "low": 0.005, "high": 0.2},
         },
     )
@@ -117,7 +117,7 @@ def spec(**changes) -> CalibrationSpec:
 def test_abc_finds_the_parameters_that_made_the_data():
     result = fit(spec(), BASE, CAL, ToyExecutor())
     values = fitted_values(Box.of(spec(), BASE), result.posterior())
-    assert values["flows.mobilised.transit_share"] == pytest.approx(TRUE_SHARE, abs=0.03)
+    assert values["flows.mobilised.onward_pull"] == pytest.approx(TRUE_SHARE, abs=0.03)
     assert values["housing.bid_up_per_rival"] == pytest.approx(TRUE_RESPONSE, rel=0.15)
     epsilons = [r.epsilon for r in result.rounds]
     assert epsilons == sorted(epsilons, reverse=True) and epsilons[-1] < epsilons[0] / 2
@@ -128,7 +128,7 @@ def test_abc_finds_the_parameters_that_made_the_data():
 def test_sequential_rounds_stay_inside_the_prior():
     result = fit(spec(), BASE, CAL, ToyExecutor())
     for p in result.particles:
-        assert 0.3 <= p.values["flows.mobilised.transit_share"] <= 0.95
+        assert 0.3 <= p.values["flows.mobilised.onward_pull"] <= 0.95
         assert 0.005 <= p.values["housing.bid_up_per_rival"] <= 0.2
 
 
@@ -143,12 +143,12 @@ def test_same_seed_same_fit_and_another_seed_another():
 
 def test_integer_parameters_take_whole_values_across_their_range():
     s = spec(
-        parameters={"flows.transit_days": {"prior": "uniform", "low": 1, "high": 4}},
+        parameters={"flows.arrival_days": {"prior": "uniform", "low": 1, "high": 4}},
         particles=100,
         rounds=0,
     )
     result = fit(s, BASE, CAL, ToyExecutor())
-    days = {p.values["flows.transit_days"] for p in result.particles}
+    days = {p.values["flows.arrival_days"] for p in result.particles}
     assert days == {1, 2, 3, 4}
 
 
@@ -189,7 +189,7 @@ def test_validation_figures_never_change_the_fit(tmp_path):
         f"name: toy\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\ntargets: targets.csv\n"
         "seed: 7\nscale: 0.01\nend: 2022-10-10\nparticles: 60\naccept: 0.2\nrounds: 1\n"
         "replicates: 2\nparameters:\n"
-        "  flows.mobilised.transit_share: {prior: uniform, low: 0.3, high: 0.95}\n"
+        "  flows.mobilised.onward_pull: {prior: uniform, low: 0.3, high: 0.95}\n"
         "  housing.bid_up_per_rival: {prior: loguniform, low: 0.005, high: 0.2}\n",
         encoding="utf-8",
     )
@@ -214,7 +214,7 @@ def test_calibrate_writes_a_scenario_that_extends_the_fitted_one(tmp_path):
         f"name: toy\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\ntargets: targets.csv\n"
         "seed: 7\nscale: 0.01\nend: 2022-10-10\nparticles: 40\naccept: 0.25\nrounds: 0\n"
         "replicates: 1\nparameters:\n"
-        "  flows.mobilised.transit_share: {prior: uniform, low: 0.3, high: 0.95}\n",
+        "  flows.mobilised.onward_pull: {prior: uniform, low: 0.3, high: 0.95}\n",
         encoding="utf-8",
     )
     _write_table(tmp_path / "targets.csv", CAL + VAL)
@@ -223,8 +223,8 @@ def test_calibrate_writes_a_scenario_that_extends_the_fitted_one(tmp_path):
     text = (out / "calibrated.yaml").read_text(encoding="utf-8")
     assert "extends: ../../" in text and "baseline_2022.yaml" in text
     calibrated = load_scenario(out / "calibrated.yaml")
-    share = summary["fitted"]["flows.mobilised.transit_share"]
-    assert calibrated.flows.mobilised.transit_share == share
+    share = summary["fitted"]["flows.mobilised.onward_pull"]
+    assert calibrated.flows.mobilised.onward_pull == share
     # the rest of the wave is the baseline's, not the schema's generic wave
     assert calibrated.flows.mobilised.party_size == BASE.flows.mobilised.party_size
     for name in (
@@ -261,7 +261,7 @@ def _toy_file(tmp_path, *, particles: int, accept: float, high: float = 0.95):
         f"name: toy\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\ntargets: targets.csv\n"
         f"seed: 7\nscale: 0.01\nend: 2022-10-10\nparticles: {particles}\naccept: {accept}\n"
         "rounds: 0\nreplicates: 2\nparameters:\n"
-        f"  flows.mobilised.transit_share: {{prior: uniform, low: 0.3, high: {high}}}\n",
+        f"  flows.mobilised.onward_pull: {{prior: uniform, low: 0.3, high: {high}}}\n",
         encoding="utf-8",
     )
     _write_table(tmp_path / "targets.csv", CAL + VAL)
@@ -305,6 +305,6 @@ def test_posterior_against_a_prior_bound_is_warned_about_and_a_free_one_is_not(t
             w for w in summary["warnings"] if w.startswith("effective")
         ]  # ESS 20, not below
         if warned:
-            assert bound[0].startswith("flows.mobilised.transit_share: ")
+            assert bound[0].startswith("flows.mobilised.onward_pull: ")
             assert "top 10%" in bound[0]
             assert f"warning: {bound[0]}" in (here / "out" / "report.txt").read_text("utf-8")

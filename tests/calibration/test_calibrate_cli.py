@@ -17,7 +17,7 @@ accept: 0.5
 rounds: 0
 replicates: 1
 parameters:
-  flows.mobilised.transit_share: {{prior: uniform, low: 0.5, high: 0.9}}
+  flows.mobilised.onward_pull: {{prior: uniform, low: 0.5, high: 0.9}}
 """
 
 
@@ -28,7 +28,7 @@ parameters:
         (("rounds: 0", "rounds: -1"), "rounds: Input should be greater than or equal to 0"),
         (("accept: 0.5", "accept: 0.1"), "accept: 0.1 of 20 particles keeps fewer than 5"),
         (
-            ("flows.mobilised.transit_share", "flows.mobilised.transit_shar"),
+            ("flows.mobilised.onward_pull", "flows.mobilised.transit_shar"),
             "parameters.flows.mobilised.transit_shar: not a parameter of scenario baseline_2022",
         ),
         (("high: 0.9", "high: 1.5"), "prior end 1.5 is out of bounds"),
@@ -37,8 +37,8 @@ parameters:
         (("scenario: ", "scenario: missing_"), "no such file"),
         (
             (
-                "flows.mobilised.transit_share: {prior: uniform, low: 0.5, high: 0.9}",
-                "flows.transit_days: {prior: uniform, low: 1.5, high: 4}",
+                "flows.mobilised.onward_pull: {prior: uniform, low: 0.5, high: 0.9}",
+                "flows.arrival_days: {prior: uniform, low: 1.5, high: 4}",
             ),
             "is a whole number: give whole low and high",
         ),

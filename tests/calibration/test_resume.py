@@ -23,7 +23,7 @@ def _file(tmp_path, seed: int = 7):
         f"name: toy\nscenario: {SCENARIOS / 'baseline_2022.yaml'}\ntargets: targets.csv\n"
         f"seed: {seed}\nscale: 0.01\nend: 2022-10-10\nparticles: 40\naccept: 0.25\nrounds: 2\n"
         "replicates: 2\nparameters:\n"
-        "  flows.mobilised.transit_share: {prior: uniform, low: 0.3, high: 0.95}\n"
+        "  flows.mobilised.onward_pull: {prior: uniform, low: 0.3, high: 0.95}\n"
         "  housing.bid_up_per_rival: {prior: loguniform, low: 0.005, high: 0.2}\n",
         encoding="utf-8",
     )

@@ -64,23 +64,93 @@ def test_a_closed_crossing_admits_nobody_from_russia():
     assert sum(v for d, v in arrivals.items() if "2022-09-21" <= d < "2022-09-28") > 10_000
 
 
-def test_transit_parties_leave_within_their_transit_days(short):
+def test_transit_is_what_the_choice_produces_in_the_first_days(short):
+    # nobody is marked for transit at entry: the just-arrived weigh their options and most of the
+    # second wave goes on within days, while settled parties rarely move
     rows = run_scenario(short).timeseries
     entered = total(rows, "arrivals_from_abroad", "2022-09-21", "2022-10-01", "KZ")
-    left = total(rows, "departures_abroad", "2022-09-21", "2022-10-03", "KZ")
-    share = short.flows.mobilised.transit_share
-    assert left > 0.8 * share * entered
+    left = total(rows, "departures_onward", "2022-09-21", "2022-10-03", "KZ")
+    assert 0.3 * entered < left < entered
+    before = total(rows, "departures_abroad", "2022-09-10", "2022-09-19", "KZ")
+    assert before < 0.05 * total(rows, "migrants_present", "2022-09-19", "2022-09-19", "KZ") * 10
 
 
-def test_returns_start_after_the_mobilisation_ends():
-    scenario = load_scenario(
-        BASELINE, ["scale=0.003", "flows.return_hazard=0.05", "flows.mobilised.transit_share=0"]
+def test_the_second_wave_goes_home_once_the_mobilisation_is_over():
+    # the same run with a mobilisation that never ends sends far fewer home in November
+    over = ["scale=0.01", "end=2022-11-30", "flows.mobilised.home_pull=0.5"]
+    ended = run_scenario(load_scenario(BASELINE, over)).timeseries
+    going_on = run_scenario(
+        load_scenario(BASELINE, [*over, "flows.mobilisation_end=2022-12-31"])
+    ).timeseries
+    november = ("2022-11-01", "2022-11-30")
+    assert total(ended, "departures_home", *november) > 1.5 * total(
+        going_on, "departures_home", *november
     )
-    rows = run_scenario(scenario).timeseries
-    mobilised = {d: 0.0 for d in {r["date"] for r in rows}}
+    october = ("2022-10-01", "2022-10-27")
+    assert total(ended, "departures_home", *october) == total(going_on, "departures_home", *october)
+
+
+def test_outflows_add_up_to_the_departures_abroad(short):
+    rows = run_scenario(short).timeseries
     for r in rows:
-        mobilised[r["date"]] += r["migrants_mobilised"]
-    assert mobilised["2022-12-31"] < 0.2 * mobilised["2022-10-28"]
+        assert r["departures_onward"] + r["departures_home"] == pytest.approx(
+            r["departures_abroad"], abs=1e-6
+        )
+    assert total(rows, "departures_home", "2022-09-01", "2022-10-20") > 0
+
+
+def test_a_crossing_schedule_sets_the_town_share_and_the_others_split_the_rest(short):
+    model = ExodusModel(short)
+    names = model.towns.names
+    uralsk = names.index("Uralsk")
+    peak = crossing_shares(model, dt.date(2022, 9, 29).toordinal())
+    assert peak[uralsk] == pytest.approx(0.575)
+    assert peak[model.towns.country == 0].sum() == pytest.approx(1.0)
+    calm = crossing_shares(model, dt.date(2022, 9, 20).toordinal())
+    assert calm[uralsk] == pytest.approx(0.18)
+    astana = names.index("Astana")
+    # the towns without a schedule keep their proportions to each other
+    almaty = names.index("Almaty")
+    assert peak[astana] / peak[almaty] == pytest.approx(calm[astana] / calm[almaty])
+
+
+def test_pickets_deter_entries_into_their_town(short):
+    model = ExodusModel(short)
+    uralsk = model.towns.names.index("Uralsk")
+    before = model.flows.entry_shares(MOBILISED)[uralsk]
+    model.towns.arrival_deterrence[uralsk] = 0.5
+    after = model.flows.entry_shares(MOBILISED)
+    assert after[uralsk] < before
+    assert after[model.towns.country == 0].sum() == pytest.approx(1.0)
+
+
+def test_people_turned_away_divert_under_the_other_caps():
+    base = ["scale=0.01", "end=2022-10-05"]
+    closed = "policies=[{kind: entry_cap, start: 2022-09-22, max_per_day: 0, towns: [Uralsk]}]"
+    shut_kg = "{kind: entry_cap, start: 2022-09-22, max_per_day: 0, towns: [Bishkek]}"
+    open_run = run_scenario(load_scenario(BASELINE, base)).timeseries
+    one = run_scenario(load_scenario(BASELINE, [*base, closed])).timeseries
+    both = run_scenario(
+        load_scenario(BASELINE, [*base, closed.replace("]}]", f"]}}, {shut_kg}]")])
+    ).timeseries
+    after = ("2022-09-22", "2022-10-05")
+    assert total(one, "turned_away", *after) > 10_000
+    assert all(r["turned_away"] == 0 for r in one if r["town"] != "Uralsk")
+    # the other Kazakh crossings take some of those refused at Uralsk, Kyrgyzstan some more
+    for country in ("KZ", "KG"):
+        rest = [r for r in one if r["town"] != "Uralsk"]
+        base_rest = [r for r in open_run if r["town"] != "Uralsk"]
+        assert total(rest, "arrivals_from_abroad", *after, country) > total(
+            base_rest, "arrivals_from_abroad", *after, country
+        )
+    # a cap on the diverted: Bishkek closed too admits nobody from Russia
+    kg_entries = sum(
+        r["arrivals_from_abroad"] - 0
+        for r in both
+        if r["town"] == "Bishkek" and r["date"] >= "2022-09-22"
+    )
+    moved_in = total(both, "departures_onward", *after, "KZ")
+    assert kg_entries <= moved_in + 1e-6
 
 
 def test_full_towns_push_movers_elsewhere(short):

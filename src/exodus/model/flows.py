@@ -1,9 +1,12 @@
-"""Flows: scheduled arrivals at the crossings, transit, capacity-aware onward moves and returns.
+"""Flows: scheduled arrivals at the crossings, diversion at closures, the daily choice to stay,
+move, go onward or go home (`exodus.model.choice`), and departures.
 
-Arrivals follow the daily schedule of each country, split between its towns by crossing share; the
-fraction of a party that does not make a whole agent today is carried to tomorrow (as FLEE spawns to
-the observed totals). Onward moves choose a town in proportion to its attractiveness discounted by
-travel days and by FLEE's capacity multiplier, so full towns push arrivals elsewhere.
+Arrivals follow the daily schedule of each country, split between its towns by crossing shares
+that may follow a dated schedule and that pickets lower (`arrival_deterrence`); the fraction of a
+party that does not make a whole agent today is carried to tomorrow (as FLEE spawns to the
+observed totals). People turned away at a closed or capped crossing try another crossing, the
+other country, or stay in Russia. Each outflow is tallied per town and day: onward (a third
+country or the other modelled country) and home add up to the departures abroad.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model.choice import HOME, ONWARD, Choice, odds
 from exodus.model.population import beta_draws
 from exodus.model.state import (
-    HOSTED,
-    LEASE,
     MOBILISED,
     MOVE_ON,
     NEEDS_WORK,
@@ -24,7 +26,6 @@ from exodus.model.state import (
     REMOTE,
     RETURN,
     SAVINGS,
-    SHELTER,
     STAY,
 )
 
@@ -53,10 +54,36 @@ def daily_people(model: ExodusModel, country: str, wave: int, day: int) -> float
     return float(np.interp(date_ordinal, xs, ys)) * fl.mobilised_scale
 
 
-def crossing_shares(model: ExodusModel) -> np.ndarray:
-    """Each town's share of its country's second-wave entries, renormalised over enabled towns."""
-    shares = np.asarray([t.crossing_share for t in model.town_specs.values()], dtype=np.float64)
-    return normalise_by_country(model, shares)
+def crossing_shares(model: ExodusModel, date_ordinal: int | None = None) -> np.ndarray:
+    """Each town's share of its country's second-wave entries on a day (default: the first).
+
+    A town with a `crossing_schedule` takes its scheduled share; the towns of its country without
+    one split the rest in proportion to their `crossing_share` (if the scheduled shares leave
+    nothing, or no unscheduled town has a share, the scheduled ones are scaled to one)."""
+    if date_ordinal is None:
+        date_ordinal = model.start_date.toordinal()
+    specs = list(model.town_specs.values())
+    base = np.asarray([t.crossing_share for t in specs], dtype=np.float64)
+    scheduled = np.asarray([bool(t.crossing_schedule) for t in specs])
+    if not scheduled.any():
+        return normalise_by_country(model, base)
+    fixed = np.zeros(len(specs))
+    for i, t in enumerate(specs):
+        if t.crossing_schedule:
+            xs = [d.toordinal() for d, _ in t.crossing_schedule]
+            fixed[i] = float(np.interp(date_ordinal, xs, [v for _, v in t.crossing_schedule]))
+    out = np.zeros(len(specs))
+    for c in (0, 1):
+        in_country = model.towns.country == c
+        sched, free = in_country & scheduled, in_country & ~scheduled
+        taken = fixed[sched].sum()
+        rest_base = base[free].sum()
+        if taken >= 1.0 or rest_base <= 0:
+            out[sched] = fixed[sched] / taken if taken > 0 else 0.0
+            continue
+        out[sched] = fixed[sched]
+        out[free] = (1.0 - taken) * base[free] / rest_base
+    return out
 
 
 def relocant_shares(model: ExodusModel) -> np.ndarray:
@@ -90,12 +117,14 @@ def expected_parties(model: ExodusModel) -> int:
 
 
 class Flows:
-    """Arrivals, transit, onward moves, returns and departures of migrant parties."""
+    """Arrivals, diversion, the daily choice, and departures of migrant parties."""
+
+    OUTFLOWS = ("departures_onward", "departures_home", "turned_away", "border_runs")
+    """Per-town tallies of the day, in agents (the recorder turns them into people)."""
 
     def __init__(self, model: ExodusModel) -> None:
         self.model = model
         self.rng = model.streams["flows"]
-        self.shares = crossing_shares(model)
         self.relocant_shares = relocant_shares(model)
         n = model.towns.n
         self.carry = np.zeros((2, n))  # fractional agents owed per wave and town
@@ -103,8 +132,8 @@ class Flows:
             model.settings.flows.relocant,
             model.settings.flows.mobilised,
         )
-        names = model.towns.names
-        self.bishkek = names.index("Bishkek") if "Bishkek" in names else -1
+        self.choice = Choice(model)
+        self.today: dict[str, np.ndarray] = {k: np.zeros(n) for k in self.OUTFLOWS}
 
     # -- creation -------------------------------------------------------------------------------
     def spawn(self, town: np.ndarray, wave: int, day: int) -> np.ndarray:
@@ -120,6 +149,7 @@ class Flows:
         mig.town[rows] = town
         mig.travel_left[rows] = 0
         mig.arrival_day[rows] = day
+        mig.count_start[rows] = day
         mig.size[rows] = 1.0 + rng.poisson(max(spec.party_size - 1.0, 0.0), size=k)
         u = rng.random(k)
         remote_cut = spec.remote_income_share
@@ -136,16 +166,10 @@ class Flows:
         mig.unit[rows] = -1
         mig.host[rows] = -1
         mig.has_job[rows] = False
-        transit = rng.random(k) < spec.transit_share
-        mig.intention[rows] = np.where(transit, MOVE_ON, STAY)
-        mig.leave_day[rows] = np.where(transit, day + model.settings.flows.transit_days, 1 << 30)
-        onward = np.full(k, -1, dtype=np.int16)
-        if self.bishkek >= 0:
-            from_kz = model.towns.country[town] == 0
-            to_kg = from_kz & (rng.random(k) < model.settings.flows.transit_to_kyrgyzstan)
-            onward[to_kg] = self.bishkek
-        mig.onward_to[rows] = onward
+        mig.intention[rows] = STAY
         mig.entering[rows] = False
+        mig.away[rows] = False
+        mig.irregular[rows] = False
         return idx
 
     def seed_initial_relocants(self) -> None:
@@ -156,36 +180,62 @@ class Flows:
         town = np.repeat(np.arange(model.towns.n), agents.astype(np.int64))
         rows = self.spawn(town, RELOCANT, day=0)
         mig = model.migrants
-        mig.intention[rows] = STAY
-        mig.leave_day[rows] = 1 << 30
         # settled for months: spread arrival days over the spring (F12)
         mig.arrival_day[rows] = -self.rng.integers(30, 200, size=rows.size)
+        mig.count_start[rows] = mig.arrival_day[rows]
 
     # -- the day ----------------------------------------------------------------------------------
     def step(self) -> None:
+        for tally in self.today.values():
+            tally[:] = 0.0
         self.arrive_from_abroad()
         self.advance_travel()
         self.leave()
-        self.move_onward()
+        self.choose()
+
+    def entry_shares(self, wave: int) -> np.ndarray:
+        """Today's split of a country's entries between its towns: the crossing shares (or the
+        first wave's own), times each town's `arrival_deterrence`, scaled to one per country."""
+        model = self.model
+        today = model.date.toordinal()
+        shares = self.relocant_shares if wave == RELOCANT else crossing_shares(model, today)
+        return normalise_by_country(model, shares * model.towns.arrival_deterrence)
 
     def arrive_from_abroad(self) -> None:
-        """Today's scheduled entries at each town; an entry cap turns the excess back (not queued)."""
+        """Today's scheduled entries at each town. An entry cap turns the excess away: a share
+        tries another crossing of the country, a share the other country (each under its own
+        cap), the rest stay in Russia; `turned_away` counts those refused at each town."""
         model = self.model
+        fl = model.settings.flows
         n = model.towns.n
         people = np.zeros((2, n))
         for wave in (RELOCANT, MOBILISED):
+            shares = self.entry_shares(wave)
             for c, code in enumerate(COUNTRY_CODES):
                 in_country = model.towns.country == c
-                shares = self.relocant_shares if wave == RELOCANT else self.shares
                 people[wave, in_country] = (
                     daily_people(model, code, wave, model.day) * shares[in_country]
                 )
-        total = people.sum(axis=0)
         cap = model.policy.entry_cap
-        admitted = np.ones(n)
-        np.divide(cap, total, out=admitted, where=total > cap)
+        admitted = admitted_share(people.sum(axis=0), cap)
+        refused = people * (1.0 - admitted)
+        turned_away = refused.sum(axis=0)
+        people *= admitted
+        if turned_away.any():
+            diverted = np.zeros_like(refused)
+            for wave in (RELOCANT, MOBILISED):
+                diverted[wave] = self.divert(
+                    refused[wave], self.entry_shares(wave), fl.divert_other_crossing, same=True
+                ) + self.divert(
+                    refused[wave], self.entry_shares(wave), fl.divert_other_country, same=False
+                )
+            # a second refusal sends them home without a second count: `turned_away` counts
+            # people, at the first crossing that refused them
+            headroom = np.maximum(cap - people.sum(axis=0), 0.0)
+            people += diverted * admitted_share(diverted.sum(axis=0), headroom)
+        self.today["turned_away"] += turned_away * model.scale
         for wave in (RELOCANT, MOBILISED):
-            self.carry[wave] += people[wave] * admitted * model.scale / self.waves[wave].party_size
+            self.carry[wave] += people[wave] * model.scale / self.waves[wave].party_size
             entering = np.floor(self.carry[wave]).astype(np.int64)
             self.carry[wave] -= entering
             town = np.repeat(np.arange(n), entering)
@@ -194,8 +244,27 @@ class Flows:
                 town, weights=model.migrants.size[rows], minlength=n
             )
 
+    def divert(
+        self, refused: np.ndarray, shares: np.ndarray, fraction: float, same: bool
+    ) -> np.ndarray:
+        """Where `fraction` of the people refused at each town go: the other towns of the same
+        country (`same`) or the towns of the other country, in proportion to their shares."""
+        model = self.model
+        country = model.towns.country
+        out = np.zeros_like(refused)
+        if fraction <= 0:
+            return out
+        for i in np.nonzero(refused > 0)[0]:
+            targets = (country == country[i]) if same else (country != country[i])
+            targets = targets & (np.arange(model.towns.n) != i)
+            weight = shares * targets
+            if weight.sum() > 0:
+                out += refused[i] * fraction * weight / weight.sum()
+        return out
+
     def advance_travel(self) -> None:
-        """Parties on a route come one day closer; those arriving enter their town today."""
+        """Parties on a route come one day closer; those arriving enter their town today, and
+        those back from a border run start a fresh count of days."""
         mig, model = self.model.migrants, self.model
         moving = np.nonzero(mig.view("alive") & (mig.view("travel_left") > 0))[0]
         if moving.size == 0:
@@ -205,51 +274,85 @@ class Flows:
         crossing = arrived[mig.entering[arrived]]
         mig.entering[crossing] = False
         mig.arrival_day[crossing] = model.day
+        mig.count_start[crossing] = model.day
+        back = arrived[mig.away[arrived]]
+        mig.away[back] = False
+        mig.count_start[back] = model.day
         model.towns.arrivals += np.bincount(
             mig.town[crossing], weights=mig.size[crossing], minlength=model.towns.n
         )
 
     def leave(self) -> None:
-        """Transit parties due to go on, second-wave returns after the mobilisation, parties out of
-        money, and stay-limit departures."""
-        model, rng, mig = self.model, self.rng, self.model.migrants
+        """Parties out of money go home; parties at a stay limit leave, stay on or run."""
+        model, mig = self.model, self.model.migrants
+        in_town = mig.view("alive") & (mig.view("travel_left") == 0)
+        broke = in_town & (mig.view("savings") < 0) & (mig.view("income") <= 0)
+        self.depart_abroad(np.nonzero(broke)[0], home=True)
+        # the limit binds parties on the road inside the country as well as those in a town
+        in_country = mig.view("alive") & ~mig.view("away") & ~mig.view("entering")
+        leaving = np.nonzero(model.policy.stay_limit(in_country, self.rng))[0]
+        # those leaving at a stay limit go onward or home by their wave's pulls
         fl = model.settings.flows
-        alive = mig.view("alive")
-        in_town = alive & (mig.view("travel_left") == 0)
-        due = in_town & (mig.view("intention") == MOVE_ON) & (mig.view("leave_day") <= model.day)
-        onward_town = due & (mig.view("onward_to") >= 0)
-        self.start_travel(np.nonzero(onward_town)[0], mig.onward_to[: mig.n][onward_town])
-        mig.intention[np.nonzero(onward_town)[0]] = STAY
-        # those who just set off, or left abroad for want of a route, are no longer here
-        in_town &= mig.view("alive") & (mig.view("travel_left") == 0)
+        waves = (fl.relocant, fl.mobilised)
+        on = np.asarray([odds(w.onward_pull) for w in waves])[mig.wave[leaving]]
+        home = np.asarray([odds(w.home_pull) for w in waves])[mig.wave[leaving]]
+        onward = self.rng.random(leaving.size) * (on + home) < on
+        self.depart_abroad(leaving[onward], home=False)
+        self.depart_abroad(leaving[~onward], home=True)
 
-        mobilisation_over = model.date > fl.mobilisation_end
-        settled = in_town & (mig.view("intention") == STAY)
-        going_home = np.zeros(mig.n, dtype=bool)
-        if mobilisation_over and fl.return_hazard > 0:
-            going_home = settled & (mig.view("wave") == MOBILISED)
-            going_home &= rng.random(mig.n) < fl.return_hazard
-        broke = settled & (mig.view("savings") < 0) & (mig.view("income") <= 0)
-        leaving = (due & ~onward_town) | going_home | broke
-        mig.intention[np.nonzero(going_home | broke)[0]] = RETURN
-        leaving |= model.policy.stay_limit_departures(in_town & ~leaving, rng)
-        self.depart_abroad(np.nonzero(leaving)[0])
+    def choose(self) -> None:
+        """Every party in a town may weigh its options today (`exodus.model.choice`)."""
+        rng, mig = self.rng, self.model.migrants
+        in_town = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        if in_town.size == 0:
+            return
+        p = self.choice.move_probability(in_town)
+        movers = in_town[rng.random(in_town.size) < p]
+        pick = self.choice.choose(movers, rng)
+        pick[pick == ONWARD] = self.onward_seats(
+            movers[pick == ONWARD], mig.town[movers][pick == ONWARD]
+        )
+        self.depart_abroad(movers[pick == ONWARD], home=False)
+        self.depart_abroad(movers[pick == HOME], home=True)
+        towns = pick >= 0
+        go = towns & (pick != mig.town[movers])
+        self.start_travel(movers[go], pick[go])
 
-    def depart_abroad(self, rows: np.ndarray) -> None:
-        """Parties leave the modelled countries (home to Russia or onward abroad)."""
+    def onward_seats(self, rows: np.ndarray, town: np.ndarray) -> np.ndarray:
+        """Who of those choosing onward gets away today, within each country's
+        `onward_capacity` (in random order); the others stay in their town (their pick becomes
+        their own town)."""
+        model = self.model
+        out = np.full(rows.size, ONWARD, dtype=np.int64)
+        if rows.size == 0:
+            return out
+        country = model.towns.country[town]
+        for c, code in enumerate(COUNTRY_CODES):
+            idx = np.nonzero(country == c)[0]
+            if idx.size == 0:
+                continue
+            idx = idx[self.rng.permutation(idx.size)]
+            seats = model.settings.flows.onward_capacity.get(code, np.inf) * model.scale
+            fits = np.cumsum(model.migrants.size[rows[idx]]) <= seats
+            out[idx[~fits]] = town[idx[~fits]]
+        return out
+
+    def depart_abroad(self, rows: np.ndarray, home: bool) -> None:
+        """Parties leave the modelled countries: home to Russia, or onward to a third country."""
         if rows.size == 0:
             return
         model, mig = self.model, self.model.migrants
         model.housing.release(rows)
         model.jobs.release(rows)
-        model.towns.departures += np.bincount(
-            mig.town[rows], weights=mig.size[rows], minlength=model.towns.n
-        )
+        gone = np.bincount(mig.town[rows], weights=mig.size[rows], minlength=model.towns.n)
+        model.towns.departures += gone
+        self.today["departures_home" if home else "departures_onward"] += gone
+        mig.intention[rows] = RETURN if home else MOVE_ON
         mig.alive[rows] = False
 
     def start_travel(self, rows: np.ndarray, destination: np.ndarray) -> None:
         """Parties set off for another town; crossing into the other country counts as a
-        departure abroad here and an arrival from abroad there."""
+        departure onward here and an arrival from abroad there."""
         if rows.size == 0:
             return
         model, mig = self.model, self.model.migrants
@@ -258,68 +361,37 @@ class Flows:
         days = model.travel_days[origin, destination]
         reachable = np.isfinite(days)
         # unreachable destinations (no route in this scenario) mean leaving abroad
-        self.depart_abroad(rows[~reachable])
+        self.depart_abroad(rows[~reachable], home=False)
         rows, origin, destination = rows[reachable], origin[reachable], destination[reachable]
         days = days[reachable].astype(np.int64)
         model.housing.release(rows)
         model.jobs.release(rows)
         crosses = model.towns.country[origin] != model.towns.country[destination]
-        model.towns.departures += np.bincount(
-            origin[crosses], weights=mig.size[rows[crosses]], minlength=model.towns.n
-        )
+        out = np.bincount(origin[crosses], weights=mig.size[rows[crosses]], minlength=model.towns.n)
+        model.towns.departures += out
+        self.today["departures_onward"] += out
         mig.entering[rows] = crosses
         mig.town[rows] = destination
         mig.travel_left[rows] = np.maximum(days, 1)
 
-    def move_onward(self) -> None:
-        """Settled parties reconsider their town (often when they have no bed) and pick one by
-        attractiveness over travel time and room left, the current town included."""
-        model, rng, mig = self.model, self.rng, self.model.migrants
-        fl = model.settings.flows
-        n = model.towns.n
-        if n < 2:
-            return
-        alive = mig.view("alive")
-        settled = alive & (mig.view("travel_left") == 0) & (mig.view("intention") == STAY)
-        housing = mig.view("housing")
-        p = np.where(
-            (housing == NO_BED) | (housing == SHELTER),
-            fl.unhoused_move_probability,
-            np.where(
-                (housing == LEASE) | (housing == HOSTED),
-                fl.move_probability / 4,
-                fl.move_probability,
-            ),
-        )
-        movers = np.nonzero(settled & (rng.random(mig.n) < p))[0]
-        if movers.size == 0:
-            return
-        weights = self.destination_weights()
-        origin = mig.town[movers].astype(np.int64)
-        cumulative = np.cumsum(weights[origin], axis=1)
-        total = cumulative[:, -1]
-        u = rng.random(movers.size) * total
-        destination = (cumulative < u[:, None]).sum(axis=1)
-        go = (destination != origin) & (total > 0)
-        self.start_travel(movers[go], destination[go])
-
     def destination_weights(self) -> np.ndarray:
-        """FLEE-style route weights between towns: attractiveness / (1 + days)^power, times the
-        capacity multiplier (1 below `full_threshold` of capacity, falling to 0 when full)."""
-        model = self.model
-        fl = model.settings.flows
-        towns = model.towns
-        free, seekers = towns.free_places, towns.seekers
-        load = np.where(free + seekers > 0, 1.0 - free / np.maximum(free + seekers, 1e-9), 0.0)
-        multiplier = np.clip((1.0 - load) / max(1.0 - fl.full_threshold, 1e-9), 0.0, 1.0)
-        room = free / np.maximum(free + seekers, 1.0)
-        score = (0.1 + room) / towns.market_rent
-        days = model.travel_days
+        """Town-to-town weights for a party that can afford every town and needs no job: the
+        choice's pull times FLEE's capacity multiplier over travel days (the diagonal: staying)."""
+        fl = self.model.settings.flows
+        pull, multiplier = self.choice.town_pull()
+        days = self.choice.travel
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.where(
                 np.isfinite(days),
-                score[None, :] * multiplier[None, :] / (1.0 + days) ** fl.distance_power,
+                pull[None, :] * multiplier[None, :] / (1.0 + days) ** fl.distance_power,
                 0.0,
             )
-        np.fill_diagonal(w, score)
+        np.fill_diagonal(w, pull)
         return w
+
+
+def admitted_share(wanted: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Share of the people wanting to enter each town that its cap lets in (1 where under it)."""
+    out = np.ones_like(wanted)
+    np.divide(cap, wanted, out=out, where=wanted > cap)
+    return out

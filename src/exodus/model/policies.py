@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.state import MOVE_ON, STAY
+from exodus.model.housing import DAYS_PER_MONTH
+from exodus.model.state import MOVE_ON
 from exodus.scenario.schema import (
     EntryCap,
     HostFamilyProgramme,
@@ -38,7 +39,11 @@ class PolicyState:
         self.rent_cap_level = np.full(n, np.inf)  # market rent ceiling, rent units
         self.shelter_extra = np.zeros(n)  # persons (agent scale)
         self.stay_limit_days = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+        self.stay_away_days = np.zeros(n, dtype=np.int64)  # a border run's days out
+        self.stay_from_day = np.zeros(n, dtype=np.int64)  # the limit counts days from here
         self.stay_leave_share = np.zeros(n)
+        self.stay_irregular_share = np.zeros(n)
+        self.stay_run_cost = np.zeros(n)
         self.effort_gain = np.zeros(n)
         self.legitimacy_gain = np.zeros(n)
         self.migrant_hire_weight = np.full(n, model.settings.jobs.migrant_hire_weight)
@@ -66,7 +71,12 @@ class PolicyState:
                 self.shelter_extra[towns] += (1 if on else -1) * policy.beds * model.scale
             case StayLimit():
                 self.stay_limit_days[towns] = policy.days if on else np.iinfo(np.int32).max
+                window = policy.days if policy.window is None else policy.window
+                self.stay_away_days[towns] = window - policy.days if on else 0
+                self.stay_from_day[towns] = model.day_of(policy.start) if on else 0
                 self.stay_leave_share[towns] = policy.leave_share if on else 0.0
+                self.stay_irregular_share[towns] = policy.irregular_share if on else 0.0
+                self.stay_run_cost[towns] = policy.run_cost if on else 0.0
             case IntegrationCourse():
                 self.effort_gain[towns] = policy.effort_gain if on else 0.0
             case InformationCampaign():
@@ -84,21 +94,45 @@ class PolicyState:
                 day=model.day_of(policy.start if on else policy.end),
             )
 
-    def stay_limit_departures(self, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Parties over the stay limit: a share leaves (returned mask); the rest make a border run,
-        leaving and re-entering the same day, which resets their days in the country."""
+    def stay_limit(self, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Parties in the country at their stay limit (days present since the later of their entry, their
+        last border run and the rule's start) choose: leave (returned mask), stay on irregularly,
+        or run the border: out for the window's remaining days (none under a from-entry limit),
+        paying the trip and the living costs while away, then back with a fresh count. A party
+        that cannot pay for a run leaves."""
         model, mig = self.model, self.model.migrants
+        if not (self.stay_limit_days < np.iinfo(np.int32).max).any():
+            return np.zeros(mig.n, dtype=bool)
         town = mig.view("town").astype(np.int64)
-        days_in = model.day - mig.view("arrival_day")
-        over = (
-            candidates & (mig.view("intention") == STAY) & (days_in >= self.stay_limit_days[town])
+        counted_from = np.maximum(mig.view("count_start"), self.stay_from_day[town])
+        at_limit = (
+            candidates
+            & ~mig.view("irregular")
+            & (model.day - counted_from >= self.stay_limit_days[town])
         )
-        leave = over & (rng.random(mig.n) < self.stay_leave_share[town])
-        runners = np.nonzero(over & ~leave)[0]
-        sizes = np.bincount(town[runners], weights=mig.size[runners], minlength=model.towns.n)
-        model.towns.departures += sizes
-        model.towns.arrivals += sizes
-        mig.arrival_day[runners] = model.day
+        u = rng.random(mig.n)
+        leave_cut = self.stay_leave_share[town]
+        leave = at_limit & (u < leave_cut)
+        irregular = at_limit & ~leave & (u < leave_cut + self.stay_irregular_share[town])
+        mig.irregular[np.nonzero(irregular)[0]] = True
+        runners = np.nonzero(at_limit & ~leave & ~irregular)[0]
+        away = self.stay_away_days[town[runners]]
+        living = model.settings.flows.living_cost * away / DAYS_PER_MONTH
+        cost = (self.stay_run_cost[town[runners]] + living) * mig.size[runners]
+        cannot_pay = mig.savings[runners] < cost
+        leave[runners[cannot_pay]] = True
+        runners, away, cost = runners[~cannot_pay], away[~cannot_pay], cost[~cannot_pay]
+        mig.savings[runners] -= cost
+        model.flows.today["border_runs"] += np.bincount(
+            town[runners], weights=mig.size[runners], minlength=model.towns.n
+        )
+        # a same-day run keeps bed and job; a long one gives them up and is away on the road
+        gone = runners[away > 0]
+        model.housing.release(gone)
+        model.jobs.release(gone)
+        mig.away[gone] = True
+        mig.travel_left[gone] = away[away > 0]
+        mig.count_start[runners[away == 0]] = model.day
         return leave
 
     def daily(self) -> None:

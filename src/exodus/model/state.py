@@ -83,9 +83,10 @@ class Migrants(Columns):
         "hosted_since": (np.int32, 0),
         "has_job": (bool, False),
         "intention": (np.int8, STAY),
-        "leave_day": (np.int32, 1 << 30),  # transit parties leave on this day
-        "onward_to": (np.int16, -1),  # town index for transit to a town, -1 abroad
         "entering": (bool, False),  # travelling into another modelled country
+        "count_start": (np.int32, 0),  # day a stay limit counts this party's days from
+        "away": (bool, False),  # out of the country on a border run, coming back
+        "irregular": (bool, False),  # stayed on past a stay limit
     }
 
     def live(self) -> np.ndarray:

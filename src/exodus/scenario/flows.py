@@ -1,5 +1,5 @@
-"""Parameters of the flows (`exodus.model.flows`): the two waves, the schedule, transit, onward
-moves and returns."""
+"""Parameters of the flows (`exodus.model.flows`, `exodus.model.choice`): the two waves, the
+schedule, the daily choice to stay, move, go onward or go home, and diversion at closures."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from exodus.scenario.base import (
@@ -87,14 +88,24 @@ class Wave(Strict):
         evidence="article: 'not fleeing from war but from recruitment'",
         description="How legitimate hosts judge this wave's flight; low legitimacy is a threat.",
     )
-    transit_share: float = param(
-        0.0,
+    onward_pull: float = param(
+        0.1,
         ge=0.0,
-        le=1.0,
-        unit="share of parties",
-        evidence="F09 (40,000 left KZ onward within the first days); the second wave's value is "
-        f"calibrated ({CALIBRATION}, prior 0.5-0.9)",
-        description="Parties that only pass through the country of entry.",
+        le=0.99,
+        unit="share of movers",
+        evidence="F09 (40,000 left KZ onward within the first days; about 6000 by air); the second "
+        f"wave's value is calibrated ({CALIBRATION}, prior 0.2-0.9)",
+        description="Share of a moving party's choices that go onward abroad when the only other "
+        "option is its own town (a 1-day route; longer routes weigh less).",
+    )
+    home_pull: float = param(
+        0.05,
+        ge=0.0,
+        le=0.99,
+        unit="share of movers",
+        evidence="assumed: few go back while the reasons for leaving hold (F38 for the second wave)",
+        description="Share of a moving party's choices that go home to Russia when the only other "
+        "option is its own town (before the poverty push and the mobilisation's state).",
     )
 
 
@@ -108,7 +119,8 @@ WAVE_DEFAULTS: dict[str, dict[str, float]] = {
         "integration_effort": 0.7,
         "disrespect": 0.1,
         "legitimacy": 0.65,
-        "transit_share": 0.1,
+        "onward_pull": 0.1,
+        "home_pull": 0.05,
     },
     "mobilised": {
         "party_size": 2.0,
@@ -119,7 +131,8 @@ WAVE_DEFAULTS: dict[str, dict[str, float]] = {
         "integration_effort": 0.3,
         "disrespect": 0.35,
         "legitimacy": 0.3,
-        "transit_share": 0.6241,
+        "onward_pull": 0.6,
+        "home_pull": 0.3,
     },
 }
 """Each wave's own defaults; a scenario's partial wave block is merged over these."""
@@ -167,8 +180,9 @@ class Flows(Strict):
     mobilised: Wave = Field(
         default_factory=lambda: Wave(**WAVE_DEFAULTS["mobilised"]),
         description="The second wave (mobilisation 'deserters'): younger, male, poorer (F35); men "
-        "travelled by car in twos and threes and shared flats (party_size, assumed); three in four "
-        "left again within days (transit_share: F06 147,000 exits for 200,000 entries, F09).",
+        "travelled by car in twos and threes and shared flats (party_size, assumed); most left again "
+        "within days (F06 147,000 exits for 200,000 entries, F09): the daily choice produces it "
+        "through onward_pull.",
     )
 
     @field_validator("relocant", "mobilised", mode="before")
@@ -180,21 +194,22 @@ class Flows(Strict):
             return {**WAVE_DEFAULTS[info.field_name], **value}
         return value
 
-    transit_days: int = param(
-        1,
+    arrival_days: int = param(
+        2,
         ge=1,
         le=30,
         unit="days",
-        evidence=f"F11 ('most stayed 1-2 days'); calibrated ({CALIBRATION}, prior 1-4)",
-        description="Days a transit party stays before leaving onward.",
+        evidence="F11 ('most stayed 1-2 days')",
+        description="Days after entering a country during which a party counts as just arrived.",
     )
-    transit_to_kyrgyzstan: float = param(
-        0.35,
+    arrival_move_probability: float = param(
+        0.6,
         ge=0.0,
         le=1.0,
-        unit="share of KZ transit",
-        evidence="F09 (overland to KG and UZ)",
-        description="Share of transit through Kazakhstan that heads on to Bishkek.",
+        unit="per day",
+        evidence=f"F11 ('most stayed 1-2 days'); calibrated ({CALIBRATION}, prior 0.2-1)",
+        description="Daily chance that a just-arrived party without a lease or a host weighs its "
+        "options (stay, another town, onward, home).",
     )
     move_probability: float = param(
         0.01,
@@ -202,7 +217,15 @@ class Flows(Strict):
         le=1.0,
         unit="per day",
         evidence="assumed: FLEE's town move rate (0.3) is for war zones; settlers move rarely",
-        description="Daily chance that a settled party reconsiders its town.",
+        description="Daily chance that a party in a short-stay bed weighs its options.",
+    )
+    settled_move_probability: float = param(
+        0.0025,
+        ge=0.0,
+        le=1.0,
+        unit="per day",
+        evidence="assumed: a quarter of the short-stay rate; a lease or a host ties a party down",
+        description="Daily chance that a party with a lease or a free bed weighs its options.",
     )
     unhoused_move_probability: float = param(
         0.15,
@@ -210,7 +233,7 @@ class Flows(Strict):
         le=1.0,
         unit="per day",
         evidence="assumed: the unhoused look elsewhere fast",
-        description="Daily chance that a party without a bed moves on.",
+        description="Daily chance that a party without a bed (or in a shelter) weighs its options.",
     )
     distance_power: float = param(
         1.5,
@@ -228,14 +251,90 @@ class Flows(Strict):
         evidence="FLEE capacity multiplier",
         description="Attractiveness falls linearly to 0 between this share of capacity and full.",
     )
-    return_hazard: float = param(
-        0.004,
+    budget_months: float = param(
+        6.0,
+        ge=0.5,
+        le=60.0,
+        unit="months",
+        evidence="assumed: a party spreads its savings over half a year when judging a rent",
+        description="A party's monthly budget is its income plus its savings over this many "
+        "months; a town's attractiveness scales with that budget over its rent (at most 1).",
+    )
+    job_floor: float = param(
+        0.3,
         ge=0.0,
         le=1.0,
-        unit="per day",
-        evidence="assumed: a slow trickle home after the mobilisation ended (F38)",
-        description="Daily chance that a second-wave party returns once the mobilisation is over.",
+        unit="share of attractiveness",
+        evidence="assumed: a town without vacancies keeps some pull on those who need work",
+        description="Attractiveness left to a town without open jobs, for a party that needs "
+        "work and has none; it rises to 1 with vacancies per party present.",
     )
+    diaspora_weight: float = param(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        unit="multiplier per share",
+        evidence="assumed: language and co-nationals draw arrivals as the diaspora does in "
+        "migration models; F28 gives the Russian-speaking shares it weighs",
+        description="Attractiveness grows by this times the town's Russian-speaking share plus "
+        "the co-nationals present per resident.",
+    )
+    home_during_mobilisation: float = param(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        unit="multiplier",
+        evidence="assumed: going home meant the call-up until the mobilisation was declared "
+        "complete (F38)",
+        description="Multiplies the second wave's pull home until `mobilisation_end`.",
+    )
+    poverty_push: float = param(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        unit="multiplier",
+        evidence="assumed: parties that cannot pay the rent go home sooner",
+        description="The pull home grows by this times the share of its town's rent a party's "
+        "budget cannot cover.",
+    )
+    onward_capacity: dict[Literal["KZ", "KG"], Annotated[float, Field(ge=0, le=1_000_000)]] = param(
+        {"KZ": 1_000_000.0, "KG": 1_000_000.0},
+        unit="persons/day",
+        evidence="F04, F05, F07: exits from KZ held at 10,100-11,600 a day while entries fell "
+        "from 22,500 to 7,000 (flight seats and the roads south were the bottleneck); the "
+        f"baseline's KZ value is calibrated ({CALIBRATION}); KG assumed",
+        description="Most people a day who can leave a country for the third countries; "
+        "parties over it stay where they are and may try again another day.",
+    )
+    divert_other_crossing: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="share of those turned away",
+        evidence="assumed: queues moved between checkpoints in Sep 2022 (F08: six road "
+        "checkpoints in one region)",
+        description="Share of people turned away at a closed or capped crossing who try another "
+        "crossing of the same country that day.",
+    )
+    divert_other_country: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="share of those turned away",
+        evidence="assumed: Kyrgyzstan, Georgia and Mongolia were the other open doors",
+        description="Share of people turned away who try the other modelled country instead; "
+        "the rest (1 - both shares) stay in Russia.",
+    )
+
+    @model_validator(mode="after")
+    def _diversion_adds_up(self) -> Flows:
+        if self.divert_other_crossing + self.divert_other_country > 1.0 + 1e-9:
+            raise ValueError(
+                "divert_other_crossing + divert_other_country must not exceed 1 (the rest stay "
+                "in Russia)"
+            )
+        return self
+
     living_cost: float = param(
         0.5,
         ge=0.0,

@@ -75,7 +75,10 @@ class Shelters(PolicyBase):
 
 
 class StayLimit(PolicyBase):
-    """Limits a stay (such as 90 days in 180): parties over the limit leave or do a border run."""
+    """A stay limit of `days` in any `window` days (Kazakhstan's rule for EAEU citizens from
+    27 Jan 2023: 90 days in each 180, which ended the border run that reset the count). A party at
+    its limit leaves, stays on irregularly, or makes a border run: it goes out for `window - days`
+    days (the same day when the window equals the limit) and comes back with a fresh count."""
 
     kind: Literal["stay_limit"]
     days: int = param(
@@ -83,18 +86,57 @@ class StayLimit(PolicyBase):
         ge=1,
         le=365,
         unit="days",
-        evidence="assumed: the 90-days-in-180 rule Kazakhstan adopted in 2023",
-        description="Days allowed in the window.",
+        evidence="assumed: the terms of the Kazakh government decree of 17 Jan 2023, in force "
+        "27 Jan 2023 (Astana Times, 19 Jan 2023: EAEU citizens 90 days in each period of 180); "
+        "not a row of the data table",
+        description="Days a party may be present in any window.",
+    )
+    window: int | None = param(
+        180,
+        ge=1,
+        le=730,
+        unit="days",
+        evidence="assumed: the Kazakh decree in force 27 Jan 2023 (each period of 180 days); "
+        "none: the rule before it, 90 days from the last entry, reset by a border run (Meduza, "
+        "27 Jan 2023)",
+        description="Rolling window the days are counted in (none: the limit counts from the "
+        "last entry and a same-day border run resets it).",
     )
     leave_share: float = param(
         0.5,
         ge=0,
         le=1,
         unit="share",
-        evidence="assumed: no data on border runs; an even split",
-        description="Share over the limit who leave; the rest do a "
-        "border run and come back the same day.",
+        evidence="assumed: no data on who left at the limit; an even split",
+        description="Share of parties at the limit who leave the country for good.",
     )
+    irregular_share: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share",
+        evidence="assumed: some overstay; Meduza (27 Jan 2023) counts 36,000 residence permits "
+        "to Russians by the end of 2022, which this share also stands for",
+        description="Share of parties at the limit who stay on past it (counted as irregular and "
+        "no longer bound by the limit).",
+    )
+    run_cost: float = param(
+        0.5,
+        ge=0,
+        le=50,
+        unit="months of the town's initial rent per person",
+        evidence="assumed: a return trip to the border or a third country",
+        description="What a border run costs each person of the party (beyond living costs "
+        "while away); a party that cannot pay leaves instead.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> StayLimit:
+        if self.leave_share + self.irregular_share > 1.0 + 1e-9:
+            raise ValueError("leave_share + irregular_share must not exceed 1 (the rest run)")
+        if self.window is not None and self.window < self.days:
+            raise ValueError(f"window ({self.window}) must be at least days ({self.days})")
+        return self
 
 
 class IntegrationCourse(PolicyBase):

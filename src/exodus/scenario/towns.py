@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -144,6 +145,14 @@ class Town(Strict):
         unit="share of the country's entries",
         evidence="F08 (Uralsk's region: 50,928 of about 150,000 KZ entries over 20-30 Sep)",
         description="Share of the country's entries from Russia that arrive in this town.",
+    )
+    crossing_schedule: list[tuple[dt.date, Annotated[float, Field(ge=0.0, le=1.0)]]] = param(
+        [],
+        unit="share of the country's entries (knots, linear between)",
+        evidence="F08 for Uralsk's peak day (12,928 of 22,500 on 29 Sep); elsewhere assumed",
+        description="Dated knots of this town's share of its country's second-wave entries, "
+        "held flat before the first and after the last; a scheduled town takes its share, the "
+        "towns without a schedule split the rest by crossing_share (empty: crossing_share).",
     )
 
 
