@@ -199,7 +199,7 @@ class Migrant(_View):
 
     @property
     def intention(self) -> str:
-        """'stay', 'move on' (in transit) or 'return' (has gone home)."""
+        """'stay', 'move on' (has left onward abroad) or 'return' (has gone home)."""
         return INTENTION_NAMES[int(self._get("intention"))]
 
     def __repr__(self) -> str:

@@ -139,7 +139,8 @@ WAVE_DEFAULTS: dict[str, dict[str, float]] = {
 
 
 class Flows(Strict):
-    """Arrivals at the crossings, transit, onward moves and returns."""
+    """Arrivals at the crossings, the daily choice to stay, move, go onward or go home, and
+    diversion at closed crossings."""
 
     mobilisation_date: dt.date = param(
         dt.date(2022, 9, 21),
