@@ -203,16 +203,26 @@ def _baseline_checks() -> list:
             params = set(inspect.signature(func).parameters)
             if not params or not params <= {"baseline_run", "town"}:
                 continue
-            towns = [None]
+            towns: list = [None]
+            own = [m for m in getattr(func, "pytestmark", []) if m.name == "xfail"]
             for mark in getattr(func, "pytestmark", []):
                 if mark.name == "parametrize" and mark.args[0] == "town":
                     towns = list(mark.args[1])
-            for town in towns:
+            for entry in towns:
+                # a town given as pytest.param carries its own marks (an expected failure at the
+                # default scale); the full-scale run may or may not share it, so not strictly
+                moved = list(own)
+                town = entry
+                if hasattr(entry, "values"):
+                    town, moved = entry.values[0], moved + [m for m in entry.marks]
                 label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}" + (
                     f"[{town}]" if town else ""
                 )
                 known = SCALE_DEPENDENT.get((name, town))
                 marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
+                for mark in moved:
+                    reason = mark.kwargs.get("reason", "")
+                    marks.append(pytest.mark.xfail(strict=False, reason=f"at scale 0.2: {reason}"))
                 cases.append(pytest.param(func, town, id=label, marks=marks))
     return cases
 
