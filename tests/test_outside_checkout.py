@@ -45,10 +45,10 @@ def test_run_by_name_writes_a_run(elsewhere: Path) -> None:
 
 
 def test_a_name_that_is_not_shipped_is_one_line(elsewhere: Path) -> None:
-    done = exodus("check", "classroom", "baseline_2023", cwd=elsewhere)
+    done = exodus("check", "classroom", "baseline_2031", cwd=elsewhere)
     assert done.returncode == 2
     assert done.stdout == "ok classroom\n"
-    assert done.stderr == "exodus: error: baseline_2023: no such file\n"
+    assert done.stderr == "exodus: error: baseline_2031: no such file\n"
 
 
 def test_a_file_here_wins_over_a_shipped_name(elsewhere: Path) -> None:

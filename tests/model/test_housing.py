@@ -78,7 +78,7 @@ def test_a_departing_tenant_frees_its_unit_the_same_day(short):
     mig, units = model.migrants, model.units
     tenants = np.nonzero(mig.view("alive") & (mig.view("housing") == LEASE))[0][:10]
     unit_rows = mig.unit[tenants].copy()
-    model.flows.depart_abroad(tenants)
+    model.flows.depart_abroad(tenants, home=True)
     assert (units.holder[unit_rows] == VACANT).all()
     assert (units.tenant[unit_rows] == -1).all()
 
