@@ -14,7 +14,7 @@ from exodus.sweep.experiment import expand, load_experiment
 from .conftest import CLASSROOM, ROOT
 
 POSTERIOR = """\
-round,particle,run_id,seed,flows.transit_days,housing.bid_up_per_rival,status,distance,accepted,weight
+round,particle,run_id,seed,flows.arrival_days,housing.bid_up_per_rival,status,distance,accepted,weight
 2,0,c02p000000,1,1,0.05,ok,0.1,true,0.9
 2,1,c02p000001,2,3,0.12,ok,0.2,true,0.1
 """
@@ -37,7 +37,7 @@ def test_draws_follow_the_weights_and_apply_whole_numbers_as_whole(tmp_path: Pat
     assert len(specs) == 400
     drawn = Counter(s.labels["housing.bid_up_per_rival"] for s in specs)
     assert 0.82 < drawn[0.05] / 400 < 0.97  # weight 0.9
-    days = {s.scenario.flows.transit_days for s in specs}
+    days = {s.scenario.flows.arrival_days for s in specs}
     assert days == {1, 3} and all(isinstance(d, int) for d in days)
 
 
@@ -56,7 +56,7 @@ def test_the_same_seed_gives_the_same_draws_and_another_seed_others(tmp_path: Pa
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("parameters:\n  flows.transit_days: {low: 1, high: 2}\n", "takes them from its posterior"),
+        ("parameters:\n  flows.arrival_days: {low: 1, high: 2}\n", "takes them from its posterior"),
     ],
 )
 def test_a_posterior_design_with_its_own_ranges_is_refused(
@@ -88,8 +88,9 @@ def test_the_shipped_posterior_is_the_shipped_calibrations() -> None:
     # a set drawn twice must not be run twice with the same seed: every run has a seed of its own
     assert len({s.seed for s in specs}) == 40
     assert experiment.parameter_names() == [
-        "flows.mobilised.transit_share",
-        "flows.transit_days",
+        "flows.mobilised.onward_pull",
+        "flows.arrival_move_probability",
+        "flows.onward_capacity.KZ",
         "housing.bid_up_per_rival",
         "housing.listing_response",
     ]
