@@ -20,12 +20,16 @@ def with_and_without():
 
 
 def test_second_wave_raises_local_unemployment_in_border_towns(with_and_without):
+    """The second wave brings jobs (its spending) and job seekers (more than half need work):
+    in the border towns the seekers win, by a few tenths of a point over the month to 15 Nov."""
     base, none = with_and_without
+
+    def month(rows, town):
+        series = column(rows, town, "unemployment_rate")
+        return np.mean([v for d, v in series.items() if "2022-10-16" <= d <= "2022-11-15"])
+
     for town in ("Uralsk", "Petropavlovsk"):
-        assert (
-            column(base, town, "unemployment_rate")["2022-11-15"]
-            > column(none, town, "unemployment_rate")["2022-11-15"]
-        )
+        assert month(base, town) > month(none, town), town
 
 
 def test_local_hire_protection_keeps_unemployment_lower():
