@@ -177,6 +177,8 @@ class Flows:
             for c, code in enumerate(COUNTRY_CODES):
                 in_country = model.towns.country == c
                 shares = self.relocant_shares if wave == RELOCANT else self.shares
+                # issue 12 stand-in until issue 11's flows: pickets cut a town's pull on entries
+                shares = normalise_by_country(model, shares * model.towns.arrival_deterrence)
                 people[wave, in_country] = (
                     daily_people(model, code, wave, model.day) * shares[in_country]
                 )
