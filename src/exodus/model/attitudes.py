@@ -146,6 +146,26 @@ class Attitudes:
         seen = self.perceptions()
         self.salience = seen["salience"]
         self.habituate(seen)
+        drive = self.drive(seen)
+        if model.day == 0:
+            # the surveyed attitudes (F31) are what households feel with the first wave already
+            # there: dispositions absorb today's drive, so only changes in perception move them
+            hh.view("prior")[:] -= drive
+        self.contact(seen)
+        target = np.add(hh.view("prior"), drive, out=drive)
+        np.tanh(target, out=target)
+        attitude = hh.view("attitude")
+        step = np.subtract(target, attitude, out=target)
+        step *= p.rate
+        attitude += step
+        listeners, change = self.influence(attitude)
+        attitude[listeners] += change
+        np.clip(attitude, -1.0, 1.0, out=attitude)
+
+    def drive(self, seen: dict[str, np.ndarray]) -> np.ndarray:
+        """Each household's warmth minus threat, times the salience of the arrivals (a new array)."""
+        model, p = self.model, self.params
+        hh = model.households
         spread = self.per_household
         # the legitimacy a household sees: the arrivals' mean, plus what a campaign told it
         present = seen["present"].astype(np.float64)
@@ -188,21 +208,7 @@ class Attitudes:
         warmth += legitimacy
         drive = np.subtract(warmth, threat, out=warmth)
         drive *= spread(seen["salience"])
-
-        if model.day == 0:
-            # the surveyed attitudes (F31) are what households feel with the first wave already
-            # there: dispositions absorb today's drive, so only changes in perception move them
-            hh.view("prior")[:] -= drive
-        self.contact(seen)
-        target = np.add(hh.view("prior"), drive, out=threat)
-        np.tanh(target, out=target)
-        attitude = hh.view("attitude")
-        step = np.subtract(target, attitude, out=target)
-        step *= p.rate
-        attitude += step
-        listeners, change = self.influence(attitude)
-        attitude[listeners] += change
-        np.clip(attitude, -1.0, 1.0, out=attitude)
+        return drive
 
     def contact(self, seen: dict[str, np.ndarray]) -> None:
         """Dispositions move with the day's contact, each kind weighted by its closeness and the
