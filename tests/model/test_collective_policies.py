@@ -111,3 +111,25 @@ def test_an_information_campaign_reaches_a_share_of_households_a_day():
     assert 0.60 < policy.reached.mean() < 0.68, policy.reached.mean()
     assert np.allclose(policy.legitimacy_shift[policy.reached], 0.3)
     assert (policy.legitimacy_shift[~policy.reached] == 0).all()
+
+
+def test_aid_meals_cover_part_of_the_living_costs_of_the_needy():
+    """A party without a bed pays its living costs less the town's meal cover; a leased party all."""
+    from exodus.model.housing import DAYS_PER_MONTH
+    from exodus.model.state import LEASE, NO_BED
+
+    model = course_model("policies=[]", 30)
+    mig, housing = model.migrants, model.housing
+    here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+    rough = here[mig.housing[here] == NO_BED]
+    leased = here[mig.housing[here] == LEASE]
+    assert rough.size and leased.size
+    model.collective.meal_cover[:] = 0.5
+    before = mig.savings.copy()
+    housing.pay_for_housing()
+    living = model.settings.flows.living_cost * mig.size
+    rent = model.units.rent[mig.unit[leased]]
+    paid_rough = (mig.income[rough] - 0.5 * living[rough]) / DAYS_PER_MONTH
+    paid_leased = (mig.income[leased] - rent - living[leased]) / DAYS_PER_MONTH
+    assert np.allclose(mig.savings[rough] - before[rough], paid_rough)
+    assert np.allclose(mig.savings[leased] - before[leased], paid_leased)

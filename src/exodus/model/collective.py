@@ -9,7 +9,8 @@ town's pull on arriving parties is divided by 1 + deterrence weight x pickets pe
 close the border; held above the government's tolerance for `closure_days`, the government caps
 entries into the country's towns, and lifts the cap once the pressure has stayed below it as long.
 Aid initiatives grow the same way from welcoming, compassionate households, and place parties
-without a bed with welcoming households for free (`exodus.model.housing`).
+without a bed with welcoming households for free (`exodus.model.housing`); their meals cover part of
+the living costs of those without a bed or in a shelter (`meal_cover`, read the next day).
 
 Tension is read from the present state, so it eases when its parts do: the hostile share, the
 readiness to picket, locals displaced now and arrivals without a bed, the national closure
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.state import NO_BED
+from exodus.model.state import NO_BED, SHELTER
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
@@ -37,6 +38,8 @@ class Collective:
         self.capped = np.zeros(2, dtype=bool)  # the government's cap is on, by country
         self.days_over = np.zeros(2, dtype=np.int64)  # days the pressure has held above/below
         self.pressure = np.zeros(2)  # closure pressure by country
+        # share of the living costs of a party without a bed or in a shelter that aid meals cover
+        self.meal_cover = np.zeros(model.towns.n)
         self.today: dict[str, np.ndarray] = {}
 
     def step(self) -> None:
@@ -88,6 +91,11 @@ class Collective:
         present = np.bincount(mig.town[here], weights=mig.size[here], minlength=n)
         rough = here[mig.housing[here] == NO_BED]
         unhoused = np.bincount(mig.town[rough], weights=mig.size[rough], minlength=n)
+        needy = here[np.isin(mig.housing[here], (NO_BED, SHELTER))]
+        in_need = np.bincount(mig.town[needy], weights=mig.size[needy], minlength=n)
+        meals = towns.aid * c.aid_meals_per_day * model.scale
+        fed = np.minimum(np.divide(meals, in_need, out=np.ones(n), where=in_need > 0), 1.0)
+        self.meal_cover = fed * c.meal_share_of_living_cost
         housing_distress = np.minimum(
             1.0,
             counts[6] / households / c.displaced_share_full

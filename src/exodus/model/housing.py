@@ -255,9 +255,11 @@ class Housing:
         rent[leased] = units.rent[mig.unit[live[leased]]]
         nightly = self.short_stay_nightly(mig.town[live])
         short = housing == SHORT_STAY
-        daily = (mig.income[live] - rent - model.settings.flows.living_cost * mig.size[live]) / (
-            DAYS_PER_MONTH
-        )
+        living = model.settings.flows.living_cost * mig.size[live]
+        # aid initiatives' meals cover part of the living costs of the needy (issue 12)
+        needy = (housing == NO_BED) | (housing == SHELTER)
+        living[needy] *= 1.0 - model.collective.meal_cover[mig.town[live[needy]]]
+        daily = (mig.income[live] - rent - living) / DAYS_PER_MONTH
         daily[short] -= nightly[short] * mig.size[live[short]]
         mig.savings[live] += daily
         cannot_pay = live[short & (mig.savings[live] < 0)]

@@ -165,7 +165,7 @@ class Recorder:
                 aiding,
                 self._aiding,
                 "aid_begin",
-                "aid initiatives begin: free beds found for arrivals",
+                "aid initiatives begin: free beds and meals",
                 "aid_stop",
                 "aid initiatives stop",
             ),

@@ -146,6 +146,22 @@ class Collective(Strict):
         description="Parties without a bed that one aid initiative places with a welcoming "
         "household for free each day (beyond the households who offer by themselves).",
     )
+    aid_meals_per_day: float = param(
+        50.0,
+        ge=0.0,
+        le=100_000.0,
+        unit="persons per initiative per day",
+        evidence="assumed: a volunteer kitchen feeds a few dozen a day",
+        description="Persons without a bed or in a shelter one aid initiative feeds each day.",
+    )
+    meal_share_of_living_cost: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="share of living costs",
+        evidence="assumed: food is about half of a person's living costs besides rent",
+        description="Share of a fed person's daily living costs the meals replace.",
+    )
     tension_hostile_weight: float = param(
         0.4,
         ge=0,
