@@ -121,12 +121,13 @@ def test_stronger_aid_hosts_more_people_for_free(baseline):
 @pytest.mark.slow
 def test_pickets_deter_arrivals_to_their_town(baseline):
     """Uralsk, the Kazakh town with the most pickets, draws fewer entries than in the same
-    scenario with the deterrence weight at 0, in every seed; its deterrence falls below 0.9."""
+    scenario with the deterrence weight at 0 (by 1.5% at least), in every seed; its deterrence
+    falls below 0.9."""
     undeterred = runs("baseline_2022", "collective.deterrence_weight=0")
     for (ts, _), (free_ts, _) in zip(baseline, undeterred, strict=True):
         deterred = by_town(ts, "arrivals_from_abroad")["Uralsk"].sum()
         free = by_town(free_ts, "arrivals_from_abroad")["Uralsk"].sum()
-        assert deterred < 0.98 * free, (deterred, free)
+        assert deterred < 0.985 * free, (deterred, free)
         assert by_town(ts, "arrival_deterrence")["Uralsk"].min() < 0.9
         assert (by_town(free_ts, "arrival_deterrence")["Uralsk"] == 1.0).all()
 
