@@ -87,6 +87,9 @@ classroom scale). Every day, in this order:
 - Raise **Contact quality needed**: contact that goes badly now worsens attitudes. Then raise
   **Compassion** instead. Which matters more for tension?
 - Raise the **Negativity bias**: what does gossip that favours bad news do?
+- Pick the `low_tolerance` scenario: a government that gives in to the pickets caps entries. When
+  does it act, and where do the newcomers go instead? Then `no_contact` and `stronger_aid`: how much
+  of the warmth comes from meeting the newcomers, and how many more does aid take in?
 
 ## EXTENDING THE MODEL
 
