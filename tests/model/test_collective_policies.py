@@ -118,7 +118,7 @@ def test_aid_meals_cover_part_of_the_living_costs_of_the_needy():
     from exodus.model.housing import DAYS_PER_MONTH
     from exodus.model.state import LEASE, NO_BED
 
-    model = course_model("policies=[]", 30)
+    model = course_model("collective.aid_meals_per_day=50", 30)
     mig, housing = model.migrants, model.housing
     here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
     rough = here[mig.housing[here] == NO_BED]
