@@ -16,12 +16,13 @@ world): the initial household columns, leases and neighbour ties of the `ExodusM
 town the going rent, vacancy discount, trend level and rent cap at renewal time (the listings side,
 made with migrants), the leases the market let to local households that day (who won a listing
 against migrant bidders, at what rent), the market rent for the rent perception, and the other
-town-level perceptions of the arrivals (salience, disrespect, cultural distance, legitimacy,
-prices, job competition). The movers exodus produced are recorded too, to compare, not fed. Jobs,
-new listings and free hosting are not part of the household side: the reference holds employment,
-tenure and dispositions at their initial values, so its movers and displacements agree with exodus
-exactly and its attitudes only statistically (different random draws, and tenure and jobs that
-move in exodus).
+town-level perceptions of the arrivals (salience, disrespect, cultural distance, legitimacy, need,
+prices, job competition; the reference habituates to them itself), each household's campaign
+legitimacy shift and the day's change of its disposition from contact (who meets whom is the
+migrant side's). The movers exodus produced are recorded too, to compare, not fed. Jobs, new
+listings and free hosting are not part of the household side: the reference holds employment and
+tenure at their initial values, so its movers and displacements agree with exodus exactly and its
+attitudes only statistically (different random draws, and tenure and jobs that move in exodus).
 
 Run it alone: `python -m benchmarks.mesa_reference --scale 0.01 --days 10`.
 """
@@ -39,7 +40,6 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from exodus.model.attitudes import RENT_RISE_FULL_THREAT
 from exodus.model.model import ExodusModel
 from exodus.model.state import LANDLORD, OWNER, RENTER, STUDENT
 from exodus.scenario.loader import load_scenario
@@ -48,8 +48,19 @@ from exodus.scenario.schema import Scenario
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2022.yaml"
 TENURE_RENT_FACTOR = {RENTER: 1.0, STUDENT: 1.0, OWNER: 0.3, LANDLORD: -0.5}
 """How a rent rise weighs on each tenure, as in `Attitudes.step`."""
-FED_PERCEPTIONS = ("salience", "disrespect", "cultural", "illegitimacy", "price", "jobs")
+FED_PERCEPTIONS = (
+    "salience",
+    "disrespect",
+    "cultural",
+    "legitimacy",
+    "present",
+    "need",
+    "price",
+    "jobs",
+)
 """Town-level perceptions taken from exodus; the rent perception the reference makes itself."""
+HABITUATING = ("rent", "price", "jobs", "disrespect")
+"""Stressors households get used to (`exodus.model.attitudes.HABITUATING`)."""
 
 
 @dataclass
@@ -72,6 +83,8 @@ class DayInputs:
     lets: LocalLets
     market_rent: np.ndarray
     seen: dict[str, np.ndarray]
+    legitimacy_shift: np.ndarray | None = None  # per household, from information campaigns
+    contact: np.ndarray | None = None  # per household: today's change of disposition by contact
 
 
 @dataclass
@@ -111,7 +124,7 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
         lease_days=housing.lease_days,
     )
     renew_leases, sign_leases = housing.renew_leases, housing.sign_leases
-    perceptions = model.attitudes.perceptions
+    perceptions, contact = model.attitudes.perceptions, model.attitudes.contact
     today: dict = {}
 
     def recorded_renewals() -> np.ndarray:
@@ -141,13 +154,25 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
         lets = joined_lets(today.pop("lets"))
         copied = {key: np.asarray(seen[key], dtype=np.float64).copy() for key in FED_PERCEPTIONS}
         recording.days.append(
-            DayInputs(lets=lets, market_rent=model.towns.market_rent.copy(), seen=copied, **today)
+            DayInputs(
+                lets=lets,
+                market_rent=model.towns.market_rent.copy(),
+                seen=copied,
+                legitimacy_shift=model.policy.legitimacy_shift.copy(),
+                **today,
+            )
         )
         return seen
+
+    def recorded_contact(seen: dict[str, np.ndarray]) -> None:
+        before = model.households.view("prior").copy()
+        contact(seen)
+        recording.days[-1].contact = model.households.view("prior") - before
 
     housing.renew_leases = recorded_renewals
     housing.sign_leases = recorded_signing
     model.attitudes.perceptions = recorded_perceptions
+    model.attitudes.contact = recorded_contact
     started = time.perf_counter()
     for _ in range(min(days, model.n_days)):
         model.step()
@@ -176,6 +201,7 @@ class TownMarket:
         self.rent_cap = math.inf
         self.displaced = 0
         self.seen: dict[str, float] = {}
+        self.adapted: dict[str, float] = {}  # the level of each stressor households are used to
         self.mean_income = 0.0
 
     def open_day(self, inputs: DayInputs) -> None:
@@ -186,10 +212,16 @@ class TownMarket:
         self.rent_cap = float(inputs.rent_cap[i])
 
     def perceive(self, inputs: DayInputs) -> None:
-        i = self.index
+        """Today's perceptions: the rent above the expected trend, then habituation."""
+        i, p = self.index, self.model.attitudes
         self.seen = {key: float(inputs.seen[key][i]) for key in FED_PERCEPTIONS}
-        rise = (float(inputs.market_rent[i]) - 1.0) / RENT_RISE_FULL_THREAT
+        rise = (float(inputs.market_rent[i]) / inputs.trend - 1.0) / p.rent_rise_full_threat
         self.seen["rent"] = min(max(rise, 0.0), 1.0)
+        for key in HABITUATING:
+            level = self.seen[key]
+            adapted = self.adapted.setdefault(key, level)
+            self.seen[key] = max(level - p.habituation_share * adapted, 0.0)
+            self.adapted[key] = adapted + (level - adapted) / p.habituation_days
 
 
 class Household(mesa.Agent):
@@ -262,6 +294,9 @@ class Household(mesa.Agent):
         """Follow the attitude today's perceptions give, then hear one neighbour."""
         model, p = self.model, self.model.attitudes
         seen = self.town.seen
+        inputs = model.recording.days[model.day]
+        shift = 0.0 if inputs.legitimacy_shift is None else inputs.legitimacy_shift[self.row]
+        legitimacy = min(max(seen["legitimacy"] + float(shift), 0.0), 1.0) * seen["present"]
         rent_threat = 1.5 if self.displaced else seen["rent"] * self.rent_factor
         job_threat = seen["jobs"] * (1.0 if self.unemployed else 0.3)
         threat = (
@@ -270,15 +305,20 @@ class Household(mesa.Agent):
             + p.price_weight * seen["price"] * self.price_factor
             + p.disrespect_weight * seen["disrespect"]
             + p.cultural_weight * seen["cultural"]
-            + p.legitimacy_weight * seen["illegitimacy"]
+            + p.legitimacy_weight * (seen["present"] - legitimacy)
             + p.security_weight * self.fear
             + p.grievance_weight * self.grievance
             + p.stress_weight * self.town.background_stress
         )
-        warmth = p.compassion_weight * self.compassion + p.empathy_weight * self.empathy
+        warmth = (
+            p.compassion_weight * self.compassion * seen["need"]
+            + p.empathy_weight * self.empathy * legitimacy
+        )
         drive = seen["salience"] * (warmth - threat)
         if model.day == 0:
             self.prior -= drive  # day 0 is the surveyed state: only changes move attitudes
+        if inputs.contact is not None:
+            self.prior = min(max(self.prior + float(inputs.contact[self.row]), -3.0), 3.0)
         self.attitude += p.rate * (math.tanh(self.prior + drive) - self.attitude)
         if self.random.random() < p.messages_per_day:
             speaker = self.neighbours[self.random.randrange(len(self.neighbours))]
@@ -323,7 +363,7 @@ class ReferenceModel(mesa.Model):
             town.mean_income = sum(a.income for a in members) / max(len(members), 1)
         for agent in self.households:
             ratio = agent.town.mean_income / agent.income
-            agent.price_factor = min(max(math.sqrt(ratio), 0.0), 2.0)
+            agent.price_factor = min(math.sqrt(ratio), 2.0)
         self.movers_today: list[Household] = []
         self.movers: list[list[int]] = []
         """Household rows that could not renew, per day (sorted)."""

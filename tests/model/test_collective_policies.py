@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from exodus.model.model import ExodusModel
+from exodus.model.state import MOVE_ON
 from exodus.runner import run_scenario
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE
@@ -64,3 +67,69 @@ def test_information_campaign_softens_hostility():
     informed = run_scenario(load_scenario(BASELINE, [*base, campaign])).timeseries
     hostile = lambda rs: sum(r["hostile_share"] for r in rs)  # noqa: E731
     assert hostile(informed) < hostile(plain)
+
+
+def course_model(policies: str, days: int):
+    scenario = load_scenario(BASELINE, ["scale=0.01", "end=2022-10-31", policies])
+    model = ExodusModel(scenario, rng=3)
+    for _ in range(days):
+        model.step()
+    return model
+
+
+def test_an_integration_course_reaches_its_uptake_a_day_and_fades_after():
+    """Uptake 0.1 a day: after ten days about 1 - 0.9^10 = 65% of the parties there from the start
+    have taken the course, each gaining its effort; once it ends the gain decays."""
+    course = (
+        "policies=[{kind: integration_course, start: 2022-09-01, end: 2022-09-11, uptake: 0.1, "
+        "effort_gain: 0.2, decay: 0.05}]"
+    )
+    model = course_model(course, 10)
+    mig, policy = model.migrants, model.policy
+    first = np.nonzero(mig.view("alive") & (mig.view("arrival_day") < 0))[0]
+    first = first[mig.intention[first] != MOVE_ON]
+    taken = policy.course_taken[first]
+    assert 0.55 < taken.mean() < 0.75, taken.mean()
+    gained = policy.course_effort[first[taken]]
+    assert (gained > 0).all() and (gained <= 0.2 + 1e-9).all()
+    before = policy.course_effort[first].sum()
+    for _ in range(10):
+        model.step()
+    after = policy.course_effort[first].sum()
+    assert after == pytest.approx(before * 0.95**10, rel=0.05), (before, after)
+    assert policy.course_taken[first].mean() == pytest.approx(taken.mean())  # no new takers
+
+
+def test_an_information_campaign_reaches_a_share_of_households_a_day():
+    """Reach 0.05 a day for twenty days: about 1 - 0.95^20 = 64% of households are reached, each
+    seeing the flight 0.3 more legitimate (no decay)."""
+    campaign = (
+        "policies=[{kind: information_campaign, start: 2022-09-01, reach: 0.05, "
+        "legitimacy_gain: 0.3, decay: 0}]"
+    )
+    policy = course_model(campaign, 20).policy
+    assert 0.60 < policy.reached.mean() < 0.68, policy.reached.mean()
+    assert np.allclose(policy.legitimacy_shift[policy.reached], 0.3)
+    assert (policy.legitimacy_shift[~policy.reached] == 0).all()
+
+
+def test_aid_meals_cover_part_of_the_living_costs_of_the_needy():
+    """A party without a bed pays its living costs less the town's meal cover; a leased party all."""
+    from exodus.model.housing import DAYS_PER_MONTH
+    from exodus.model.state import LEASE, NO_BED
+
+    model = course_model("collective.aid_meals_per_day=50", 30)
+    mig, housing = model.migrants, model.housing
+    here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+    rough = here[mig.housing[here] == NO_BED]
+    leased = here[mig.housing[here] == LEASE]
+    assert rough.size and leased.size
+    model.collective.meal_cover[:] = 0.5
+    before = mig.savings.copy()
+    housing.pay_for_housing()
+    living = model.settings.flows.living_cost * mig.size
+    rent = model.units.rent[mig.unit[leased]]
+    paid_rough = (mig.income[rough] - 0.5 * living[rough]) / DAYS_PER_MONTH
+    paid_leased = (mig.income[leased] - rent - living[leased]) / DAYS_PER_MONTH
+    assert np.allclose(mig.savings[rough] - before[rough], paid_rough)
+    assert np.allclose(mig.savings[leased] - before[leased], paid_leased)

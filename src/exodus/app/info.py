@@ -21,15 +21,24 @@ classroom scale). Every day, in this order:
    spare rooms when rents are high and take them back when they stand empty; a local renter who
    cannot pay the new rent and finds nothing cheaper is *displaced* (moves in with family) until a
    flat it can afford comes up; compassionate owners offer free beds; shelters take the rest.
-3. **Jobs** and **prices**: vacancies go to local and migrant job seekers; food and alcohol prices
-   follow the extra demand.
-4. **Attitudes**: each household weighs threats (its rent, its job, prices, disrespect it sees,
-   fear, a flight it judges illegitimate) against compassion and empathy; living with a guest
-   changes it (for the better when contact goes well, for the worse when it goes badly); neighbours
-   talk, and negative stories persuade more than positive ones.
-5. **Collective action**: where enough households are hostile, pickets start; where enough are
-   welcoming, aid starts. The **tension index** (0 to 1) combines hostility, pickets, housing
-   distress and the town's background stress.
+3. **Jobs** and **prices**: newcomers' spending makes work in shops, cafes and taxis, and
+   newcomers who need work compete with locals for it; when the newcomers leave, their jobs go with
+   them. A local who loses a job loses much of the household's income; wages offered fall when
+   there are many seekers per job. Food and alcohol prices follow the extra demand.
+4. **Attitudes**: each household weighs threats against compassion and empathy. A threat is what
+   rose beyond what it expected (rents and prices were rising anyway), its job, disrespect it sees,
+   fear, a flight it judges illegitimate; and it gets used to a threat that holds steady, so
+   attitudes can ease once the newcomers leave. Compassion grows with the need it sees (newcomers
+   with no bed); empathy with how legitimate it thinks their flight is. Meeting newcomers changes
+   it: living with a guest most, then letting a flat to them, working beside them, living next door
+   and meeting them in the street, for the better when contact goes well, for the worse when it goes
+   badly. Neighbours talk, and negative stories persuade more than positive ones.
+5. **Collective action**: where enough households are hostile, pickets start, and a picketed town
+   draws fewer newcomers; if the country's pressure to close the border stays high long enough, a
+   government that tolerates little of it caps entries. Where enough are welcoming, aid starts and
+   finds free beds for newcomers who have none. The **tension index** (0 to 1) is read from today's
+   town: hostility, readiness to picket, locals displaced now and newcomers without a bed, the
+   pressure to close the border and the town's background stress, so it falls when they do.
 
 ## HOW TO USE IT
 
@@ -62,8 +71,8 @@ classroom scale). Every day, in this order:
 
 - Nothing much happens until late September: watch what the mobilisation wave does to rents in
   the two border towns, Uralsk and Petropavlovsk, within a few days.
-- Tension jumps with the rents, but keeps rising after rents have peaked and begun to fall: why
-  does it not come down with them?
+- Tension jumps with the rents and eases after the departures: which of its parts come down
+  first, and which stay?
 - Bishkek ends among the tensest towns even though its rents rise less: it carries its own
   background stress (`exodus explain towns.Bishkek.background_stress`).
 - Two runs with different seeds are not identical. At this small scale one agent stands for
@@ -78,6 +87,9 @@ classroom scale). Every day, in this order:
 - Raise **Contact quality needed**: contact that goes badly now worsens attitudes. Then raise
   **Compassion** instead. Which matters more for tension?
 - Raise the **Negativity bias**: what does gossip that favours bad news do?
+- Pick the `low_tolerance` scenario: a government that gives in to the pickets caps entries. When
+  does it act, and where do the newcomers go instead? Then `no_contact` and `stronger_aid`: how much
+  of the warmth comes from meeting the newcomers, and how many more does aid take in?
 
 ## EXTENDING THE MODEL
 
@@ -87,7 +99,7 @@ classroom scale). Every day, in this order:
   information campaign, local-hire protection (`exodus schema` lists them).
 - Each mechanism is one Python module in `src/exodus/model/`: a different rent rule or a new
   reason for hostility is one file to change.
-- Ideas: let migrants open businesses that create jobs; let news from Russia change the flows; give
+- Ideas: let migrants open businesses that hire locals; let news from Russia change the flows; give
   each town its own social-media climate.
 
 ## CREDITS AND REFERENCES

@@ -4,8 +4,18 @@ Each household has a disposition (`prior`, on the atanh scale) and follows, at `
 attitude its perceptions give: tanh(prior + drive). The drive weighs threats (rent, jobs, prices,
 observed disrespect, cultural distance, low legitimacy of the flight, security fear, grievance,
 background stress) against compassion and empathy, all scaled by how salient the arrivals are
-(perceived numbers; Urselmans & Phelps 2018). Living with a guest changes the disposition itself,
-for better or, when the encounter goes badly, for worse (Flache 2018). Each day a household hears one
+(perceived numbers; Urselmans & Phelps 2018). Rents and prices threaten by how far they stand above
+what households expected (their pre-shock trend), and households get used to a steady stressor
+(adaptation level): what is felt is the stressor minus a share of the level it has held lately, so
+threats ease when nothing renews them. Compassion helps those in need, so it grows with the need in
+sight (arrivals without a bed or in a shelter); empathy takes the arrivals' side, so it grows with
+the legitimacy the household sees in their flight (which information campaigns raise).
+
+Contact changes the disposition itself, for better or, when the encounter goes badly, for worse
+(Flache 2018): living with a guest most, then letting to a migrant tenant, working beside migrants,
+living beside migrant tenants and everyday encounters in proportion to the arrivals' share. The
+quality of each contact comes from the migrants' integration effort and disrespect (Allport's
+conditions); below the quality threshold contact backfires. Each day a household hears one
 neighbour and moves towards the message as in Lorenz, Neumann & Schröder (2021), with negative
 messages weighing more (the article's social-media reactions).
 """
@@ -16,20 +26,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.state import LANDLORD, MOBILISED, OWNER, RENTER, STUDENT
+from exodus.model.state import (
+    LANDLORD,
+    MIGRANT_TENANT,
+    MOBILISED,
+    NO_BED,
+    OWNER,
+    RENTER,
+    SHELTER,
+    STUDENT,
+)
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
     from exodus.scenario.schema import Attitudes as AttitudeParams
 
-RENT_RISE_FULL_THREAT = 0.5
-"""A market-rent rise of 50% is felt as the full rent threat (assumed)."""
-PRICE_RISE_FULL_THREAT = 0.1
-"""Prices 10% above their trend are felt as the full price threat (assumed)."""
 TENURE_RENT_FACTOR = np.zeros(4)
 TENURE_RENT_FACTOR[[RENTER, STUDENT, OWNER, LANDLORD]] = (1.0, 1.0, 0.3, -0.5)
 """How much of the rent threat each tenure feels, indexed by tenure: renters all of it, owners
 some, landlords gain from a rise."""
+HABITUATING = ("rent", "price", "jobs", "disrespect")
+"""Stressors households get used to when they hold steady."""
 
 
 def size_weighted_mean(
@@ -39,6 +56,12 @@ def size_weighted_mean(
     total = np.bincount(town, weights=size, minlength=n)
     summed = np.bincount(town, weights=values * size, minlength=n)
     return np.divide(summed, total, out=np.zeros(n), where=total > 0)
+
+
+def contact_quality(effort: np.ndarray, disrespect: np.ndarray) -> np.ndarray:
+    """Quality of an encounter in [0, 1]: 0.5 for a neutral one, up with effort, down with
+    disrespect (Allport's conditions)."""
+    return 0.5 + 0.5 * (effort - disrespect)
 
 
 class Attitudes:
@@ -58,89 +81,78 @@ class Attitudes:
                 0, size, size=(size, self.params.ties)
             )
         self.salience = np.zeros(model.towns.n)
+        self.town_sizes = np.asarray([r.stop - r.start for r in model.town_slices])
+        # the level of each habituating stressor households are used to (set on the first day)
+        self.adapted: dict[str, np.ndarray] = {}
+        self.first_exposure: np.ndarray | None = None  # town-level contact on the first day
         self.today: dict[str, np.ndarray] = {}
 
     def perceptions(self) -> dict[str, np.ndarray]:
         """Town-level quantities a household perceives about the arrivals today."""
-        model = self.model
+        model, p = self.model, self.params
         mig, towns = model.migrants, model.towns
         n = towns.n
         fl = model.settings.flows
         rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
         town = mig.town[rows].astype(np.int64)
         size = mig.size[rows].astype(np.float64)
-        present = np.bincount(town, weights=size, minlength=n) * model.agent_weight
+        present_agents = np.bincount(town, weights=size, minlength=n)
+        present = present_agents * model.agent_weight
         share = present / towns.population
-        salience = share / (share + self.params.salience_scale)
+        salience = share / (share + p.salience_scale)
         legitimacy = np.where(
             mig.wave[rows] == MOBILISED, fl.mobilised.legitimacy, fl.relocant.legitimacy
         )
-        mean_legitimacy = size_weighted_mean(town, legitimacy, size, n)
-        mean_legitimacy = np.clip(mean_legitimacy + model.policy.legitimacy_gain, 0.0, 1.0)
-        effort = size_weighted_mean(town, mig.integration_effort[rows], size, n)
+        effort = mig.integration_effort[rows]
+        disrespect = mig.disrespect[rows]
+        in_need = np.isin(mig.housing[rows], (NO_BED, SHELTER))
+        need_share = size_weighted_mean(town, in_need.astype(np.float64), size, n)
+        expected_rent = model.housing.trend_level()
         return {
             "salience": salience,
-            "disrespect": size_weighted_mean(town, mig.disrespect[rows], size, n),
-            "cultural": np.where(present > 0, 1.0 - effort, 0.0),
-            "illegitimacy": np.where(present > 0, 1.0 - mean_legitimacy, 0.0),
-            "rent": np.clip((towns.market_rent - 1.0) / RENT_RISE_FULL_THREAT, 0.0, 1.0),
-            "price": np.clip(model.prices.excess() / PRICE_RISE_FULL_THREAT, 0.0, 1.0),
+            "share": share,
+            "legitimacy": size_weighted_mean(town, legitimacy, size, n),
+            "present": present > 0,
+            "need": p.need_floor + (1.0 - p.need_floor) * need_share,
+            "quality": size_weighted_mean(town, contact_quality(effort, disrespect), size, n),
+            "disrespect": size_weighted_mean(town, disrespect, size, n),
+            "cultural": np.where(present > 0, 1.0 - size_weighted_mean(town, effort, size, n), 0),
+            "rent": np.clip(
+                (towns.market_rent / expected_rent - 1.0) / p.rent_rise_full_threat, 0.0, 1.0
+            ),
+            "price": np.clip(model.prices.excess() / p.price_rise_full_threat, 0.0, 1.0),
             "jobs": model.jobs.today["job_competition"],
         }
+
+    def habituate(self, seen: dict[str, np.ndarray]) -> None:
+        """Replace each habituating stressor by what is still felt of it: its level minus a share
+        of the level households are used to, which follows it with a time constant."""
+        p = self.params
+        for key in HABITUATING:
+            level = seen[key]
+            if key not in self.adapted:
+                self.adapted[key] = level.copy()
+            adapted = self.adapted[key]
+            seen[key] = np.maximum(level - p.habituation_share * adapted, 0.0)
+            adapted += (level - adapted) / p.habituation_days
+
+    def per_household(self, values: np.ndarray) -> np.ndarray:
+        """A town-level array spread over households (contiguous by town), as a new array."""
+        return np.repeat(values, self.town_sizes)
 
     def step(self) -> None:
         model, p = self.model, self.params
         hh = model.households
         seen = self.perceptions()
         self.salience = seen["salience"]
-        # Town-level terms are added slice by slice (households are contiguous by town) and the
-        # day's arrays are reused in place: the same operations in the same order as the plain
-        # expressions `seen[...][town] * ...`, without a gather and a temporary per term.
-        slices = model.town_slices
-        tenure = hh.view("tenure")
-        rent_threat = TENURE_RENT_FACTOR[tenure]
-        for i, rows in enumerate(slices):
-            rent_threat[rows] *= seen["rent"][i]
-        np.copyto(rent_threat, 1.5, where=hh.view("displaced"))
-        unemployed = hh.view("in_labour_force") & ~hh.view("employed")
-        job_threat = np.where(unemployed, 1.0, 0.3)
-        t = hh.view("town").astype(np.int64)
-        income = hh.view("income")
-        mean_income = np.bincount(t, weights=income) / np.bincount(t)
-        price_threat = np.empty_like(income)
-        for i, rows in enumerate(slices):
-            job_threat[rows] *= seen["jobs"][i]
-            np.divide(mean_income[i], income[rows], out=price_threat[rows])
-        np.sqrt(price_threat, out=price_threat)
-        np.clip(price_threat, 0.0, 2.0, out=price_threat)
-        for i, rows in enumerate(slices):
-            price_threat[rows] *= seen["price"][i]
-        threat = rent_threat
-        threat *= p.rent_weight
-        job_threat *= p.job_weight
-        threat += job_threat
-        price_threat *= p.price_weight
-        threat += price_threat
-        for i, rows in enumerate(slices):
-            part = threat[rows]
-            part += p.disrespect_weight * seen["disrespect"][i]
-            part += p.cultural_weight * seen["cultural"][i]
-            part += p.legitimacy_weight * seen["illegitimacy"][i]
-        threat += p.security_weight * hh.view("fear")
-        threat += p.grievance_weight * hh.view("grievance")
-        for i, rows in enumerate(slices):
-            threat[rows] += p.stress_weight * model.towns.background_stress[i]
-        warmth = p.compassion_weight * hh.view("compassion") + p.empathy_weight * hh.view("empathy")
-        drive = np.subtract(warmth, threat, out=threat)
-        for i, rows in enumerate(slices):
-            drive[rows] *= seen["salience"][i]
-
+        self.habituate(seen)
+        drive = self.drive(seen)
         if model.day == 0:
             # the surveyed attitudes (F31) are what households feel with the first wave already
             # there: dispositions absorb today's drive, so only changes in perception move them
             hh.view("prior")[:] -= drive
-        self.contact()
-        target = np.add(hh.view("prior"), drive, out=price_threat)
+        self.contact(seen)
+        target = np.add(hh.view("prior"), drive, out=drive)
         np.tanh(target, out=target)
         attitude = hh.view("attitude")
         step = np.subtract(target, attitude, out=target)
@@ -150,20 +162,104 @@ class Attitudes:
         attitude[listeners] += change
         np.clip(attitude, -1.0, 1.0, out=attitude)
 
-    def contact(self) -> None:
-        """Hosts' dispositions move with the quality of living together: integration effort helps,
-        disrespect hurts (Allport's conditions); below the quality threshold contact backfires."""
+    def drive(self, seen: dict[str, np.ndarray]) -> np.ndarray:
+        """Each household's warmth minus threat, times the salience of the arrivals (a new array)."""
         model, p = self.model, self.params
-        hh, mig = model.households, model.migrants
-        hosts = np.nonzero(hh.view("hosting") >= 0)[0]
-        if hosts.size == 0:
-            return
-        hh.hosted_days[hosts] += 1
-        guest = hh.hosting[hosts]
-        quality = 0.5 + 0.5 * (mig.integration_effort[guest] - mig.disrespect[guest])
-        hh.prior[hosts] = np.clip(
-            hh.prior[hosts] + p.contact_gain * (quality - p.contact_quality_threshold), -3.0, 3.0
+        hh = model.households
+        spread = self.per_household
+        # the legitimacy a household sees: the arrivals' mean, plus what a campaign told it
+        present = seen["present"].astype(np.float64)
+        legitimacy = spread(seen["legitimacy"])
+        legitimacy += model.policy.legitimacy_shift
+        np.minimum(np.maximum(legitimacy, 0.0, out=legitimacy), 1.0, out=legitimacy)
+        legitimacy *= spread(present)
+        # threats: rent above expectations by tenure, job competition, prices above trend
+        threat = TENURE_RENT_FACTOR[hh.view("tenure")]
+        threat *= spread(p.rent_weight * seen["rent"])
+        np.copyto(threat, 1.5 * p.rent_weight, where=hh.view("displaced"))
+        unemployed = hh.view("in_labour_force") & ~hh.view("employed")
+        job_threat = np.where(unemployed, 1.0, 0.3)
+        job_threat *= spread(p.job_weight * seen["jobs"])
+        threat += job_threat
+        income = hh.view("income")
+        t = hh.view("town")
+        mean_income = np.bincount(t, weights=income) / np.bincount(t)
+        price_threat = spread(mean_income)
+        price_threat /= income
+        np.sqrt(price_threat, out=price_threat)
+        np.minimum(price_threat, 2.0, out=price_threat)
+        price_threat *= spread(p.price_weight * seen["price"])
+        threat += price_threat
+        town_threat = (
+            p.disrespect_weight * seen["disrespect"]
+            + p.cultural_weight * seen["cultural"]
+            + p.legitimacy_weight * present
+            + p.stress_weight * model.towns.background_stress
         )
+        threat += spread(town_threat)
+        threat -= p.legitimacy_weight * legitimacy
+        threat += p.security_weight * hh.view("fear")
+        threat += p.grievance_weight * hh.view("grievance")
+        # compassion helps those in need; empathy sides with those whose flight it finds legitimate
+        warmth = spread(p.compassion_weight * seen["need"])
+        warmth *= hh.view("compassion")
+        legitimacy *= hh.view("empathy")
+        legitimacy *= p.empathy_weight
+        warmth += legitimacy
+        drive = np.subtract(warmth, threat, out=warmth)
+        drive *= spread(seen["salience"])
+        return drive
+
+    def contact(self, seen: dict[str, np.ndarray]) -> None:
+        """Dispositions move with the day's contact, each kind weighted by its closeness and the
+        quality of the encounter above the threshold (below it, contact backfires): hosts with
+        their guest, landlords with their migrant tenant, workers with migrant colleagues, every
+        household with migrant tenants next door and with the arrivals in the street."""
+        model, p = self.model, self.params
+        hh, mig, units = model.households, model.migrants, model.units
+        n = model.towns.n
+        threshold = p.contact_quality_threshold
+        hosts = np.nonzero(hh.view("hosting") >= 0)[0]
+        hh.hosted_days[hosts] += 1
+        if p.contact_gain == 0:
+            return
+        # everyday encounters and migrant neighbours, in proportion to their shares
+        let = units.view("holder") == MIGRANT_TENANT
+        utown = units.view("town")
+        stock = np.maximum(np.bincount(utown, minlength=n), 1)
+        migrant_let = np.bincount(utown[let], minlength=n) / stock
+        # colleagues: the migrant share of the town's workers
+        workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
+        migrant_workers = np.bincount(mig.town[workers], minlength=n)
+        employed = hh.view("employed")
+        local_workers = np.bincount(hh.view("town"), weights=employed, minlength=n)
+        colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
+        # the surveyed attitudes already hold the contact of the first day (the spring's
+        # relocants): only encounters beyond it move dispositions
+        exposure = np.stack([seen["share"], migrant_let, colleague_share])
+        if self.first_exposure is None:
+            self.first_exposure = exposure.copy()
+        new = np.maximum(exposure - self.first_exposure, 0.0)
+        town_gap = seen["quality"] - threshold
+        change = self.per_household(p.coworker_contact * new[2] * town_gap)
+        change *= employed
+        change += self.per_household(
+            (p.everyday_contact * new[0] + p.neighbour_contact * new[1]) * town_gap
+        )
+        # hosts and landlords meet their own guest or tenant
+        guest = hh.hosting[hosts]
+        change[hosts] += (
+            contact_quality(mig.integration_effort[guest], mig.disrespect[guest]) - threshold
+        )
+        tenant = units.view("tenant")[let]
+        landlord = units.view("landlord")[let]
+        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant])
+        tenant_gap -= threshold
+        change += np.bincount(landlord, weights=p.landlord_contact * tenant_gap, minlength=hh.n)
+        prior = hh.view("prior")
+        change *= p.contact_gain
+        prior += change
+        np.clip(prior, -3.0, 3.0, out=prior)
 
     def influence(self, attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who hears one message of a random neighbour today, and the change it makes to each of

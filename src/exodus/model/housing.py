@@ -20,6 +20,7 @@ import numpy as np
 
 from exodus.model.groups import (
     allocate_capacity,
+    first_k_in_groups,
     match_within_groups,
     pick_affordable_in_groups,
 )
@@ -75,6 +76,7 @@ class Housing:
         self.lets_today = np.zeros(n)
         units.asking_rent[: units.n] = units.markup[: units.n]
         self.today: dict[str, np.ndarray] = {}
+        self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -253,9 +255,11 @@ class Housing:
         rent[leased] = units.rent[mig.unit[live[leased]]]
         nightly = self.short_stay_nightly(mig.town[live])
         short = housing == SHORT_STAY
-        daily = (mig.income[live] - rent - model.settings.flows.living_cost * mig.size[live]) / (
-            DAYS_PER_MONTH
-        )
+        living = model.settings.flows.living_cost * mig.size[live]
+        # aid initiatives' meals cover part of the living costs of the needy (issue 12)
+        needy = (housing == NO_BED) | (housing == SHELTER)
+        living[needy] *= 1.0 - model.collective.meal_cover[mig.town[live[needy]]]
+        daily = (mig.income[live] - rent - living) / DAYS_PER_MONTH
         daily[short] -= nightly[short] * mig.size[live[short]]
         mig.savings[live] += daily
         cannot_pay = live[short & (mig.savings[live] < 0)]
@@ -529,6 +533,7 @@ class Housing:
         mig, hh = model.migrants, model.households
         guests = self.unbedded()
         hosts = self.willing_hosts()
+        hosts = np.concatenate([hosts, self.aid_hosts(hosts)])
         ia, ib = match_within_groups(
             mig.town[guests].astype(np.int64),
             rng.random(guests.size),
@@ -541,6 +546,25 @@ class Housing:
         mig.host[guests] = hosts
         mig.hosted_since[guests] = model.day
         hh.hosting[hosts] = guests
+
+    def aid_hosts(self, offering: np.ndarray) -> np.ndarray:
+        """Welcoming owner households an aid initiative finds a guest for today, beyond those who
+        offer by themselves: `aid_placements_per_day` per initiative (`exodus.model.collective`)."""
+        model = self.model
+        hh, towns = model.households, model.towns
+        self.aid_carry += towns.aid * model.settings.collective.aid_placements_per_day * model.scale
+        wanted = np.floor(self.aid_carry).astype(np.int64)
+        if not wanted.any():
+            return np.zeros(0, dtype=np.int64)
+        free = (hh.view("tenure") == OWNER) & (hh.view("hosting") < 0)
+        free[offering] = False
+        free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
+        rows = np.nonzero(free)[0]
+        town = hh.town[rows].astype(np.int64)
+        chosen = rows[first_k_in_groups(town, self.rng.random(rows.size), wanted, towns.n)]
+        self.aid_carry -= np.bincount(hh.town[chosen], minlength=towns.n)
+        self.aid_carry = np.minimum(self.aid_carry, 1.0)  # unused placements do not pile up
+        return chosen
 
     def open_shelters(self) -> None:
         """The remaining parties without a bed fill the shelter beds."""

@@ -1,9 +1,16 @@
-"""Jobs: vacancies open as jobs turn over and are filled from local and migrant seekers.
+"""Jobs: local demand makes jobs, the arrivals' spending among it; vacancies are filled from local
+and migrant seekers, and wage offers follow how tight the market is.
 
-Each town keeps a pool of open vacancies. Every day some jobs end; the vacancies are filled by a
+Each town has a number of jobs, filled or open. It follows, with a time constant, the first day's
+jobs (and their background growth) plus the jobs the arrivals' spending supports beyond the first
+day's: their living costs times the local multiplier, in local wages. When demand falls, vacancies
+close first, then jobs end at random. Every day some jobs end and their vacancies are filled by a
 weighted draw without replacement among the town's seekers, where a migrant's weight is the hire
-weight (lower with local-hire protection). Migrants add seekers but, by assumption, no jobs, so a
-large wave of job seekers raises local unemployment: "there is no work here".
+weight (lower with local-hire protection). So the arrivals bring jobs as well as job seekers;
+whether "there is no work here" depends on how many of them need work. A local household's income
+falls to a share of its earnings while its earner is out of work, and a new hire is paid the town's
+wage offer, which follows the wage curve: lower when seekers per labour force are above their
+first-day level, higher when below.
 """
 
 from __future__ import annotations
@@ -27,9 +34,19 @@ class Jobs:
         self.rng = model.streams["jobs"]
         self.params = model.settings.jobs
         hh = model.households
-        self.jobs = np.bincount(
-            hh.view("town")[hh.view("employed")], minlength=model.towns.n
-        ).astype(np.float64)
+        n = model.towns.n
+        self.base_jobs = np.bincount(hh.view("town")[hh.view("employed")], minlength=n).astype(
+            np.float64
+        )
+        self.jobs = self.base_jobs.copy()  # filled and open, agents
+        # what a household's earner brings home in work; out of work it keeps a share of it
+        self.earnings = hh.view("income").copy()
+        out_of_work = hh.view("in_labour_force") & ~hh.view("employed")
+        hh.income[: hh.n][out_of_work] *= self.params.unemployed_income_share
+        self.wage_index = np.ones(n)
+        self.first_spending: np.ndarray | None = None
+        self.first_seeker_rate: np.ndarray | None = None
+        self.cut_carry = np.zeros(n)
         self.today: dict[str, np.ndarray] = {}
 
     def release(self, rows: np.ndarray) -> None:
@@ -40,22 +57,88 @@ class Jobs:
         mig.has_job[workers] = False
         mig.income[workers] = 0.0
 
+    def spending(self) -> np.ndarray:
+        """The arrivals' monthly living costs besides rent per town, rent units (agent scale)."""
+        model = self.model
+        mig = model.migrants
+        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        cost = model.settings.flows.living_cost * mig.size[rows]
+        return np.bincount(mig.town[rows], weights=cost, minlength=model.towns.n)
+
+    def follow_demand(self) -> None:
+        """Jobs move towards what local demand supports: open vacancies where it grew; where it
+        fell, close vacancies first and then end jobs at random."""
+        model, p, towns = self.model, self.params, self.model.towns
+        hh, mig = model.households, model.migrants
+        n = towns.n
+        spending = self.spending()
+        if self.first_spending is None:
+            self.first_spending = spending.copy()
+        years = model.day / 365.0
+        target = self.base_jobs * (1.0 + p.job_growth_per_year) ** years
+        target += p.local_multiplier * (spending - self.first_spending) / towns.wage
+        change = (target - self.jobs) / p.demand_adjustment_days
+        self.jobs += change
+        towns.open_jobs += np.maximum(change, 0.0)
+        cut = np.maximum(-change, 0.0)
+        closed = np.minimum(cut, towns.open_jobs)
+        towns.open_jobs -= closed
+        self.cut_carry += cut - closed
+        ends = np.floor(self.cut_carry).astype(np.int64)
+        if not ends.any():
+            return
+        local = np.nonzero(hh.view("employed"))[0]
+        migrant = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
+        town = np.concatenate([hh.town[local], mig.town[migrant]]).astype(np.int64)
+        ended = first_k_in_groups(town, self.rng.random(town.size), ends, n)
+        self.cut_carry -= np.bincount(town[ended], minlength=n)
+        self.lose_jobs(local[ended[: local.size]], migrant[ended[local.size :]])
+
+    def lose_jobs(self, local: np.ndarray, migrant: np.ndarray) -> None:
+        """Workers out of a job: a local household falls back to a share of its earnings."""
+        hh, mig = self.model.households, self.model.migrants
+        hh.employed[local] = False
+        hh.income[local] = self.earnings[local] * self.params.unemployed_income_share
+        mig.has_job[migrant] = False
+        mig.income[migrant] = 0.0
+
+    def employ_first_relocants(self) -> None:
+        """On the first day the spring's relocants who need work hold jobs as often as locals do
+        (they have looked for months): their jobs are part of the first day's market."""
+        model, hh, mig = self.model, self.model.households, self.model.migrants
+        n = model.towns.n
+        seekers = np.nonzero(
+            mig.view("alive")
+            & (mig.view("travel_left") == 0)
+            & (mig.view("income_source") == NEEDS_WORK)
+            & (mig.view("intention") == STAY)
+        )[0]
+        in_force = np.bincount(hh.town[hh.view("in_labour_force")], minlength=n)
+        employed = np.bincount(hh.town[hh.view("employed")], minlength=n)
+        rate = employed / np.maximum(in_force, 1)
+        hired = seekers[self.rng.random(seekers.size) < rate[mig.town[seekers]]]
+        mig.has_job[hired] = True
+        mig.income[hired] = model.towns.wage[mig.town[hired]]
+        held = np.bincount(mig.town[hired], minlength=n).astype(np.float64)
+        self.base_jobs += held
+        self.jobs += held
+
     def step(self) -> None:
         model, rng = self.model, self.rng
         hh, mig, towns = model.households, model.migrants, model.towns
         n = towns.n
+        if model.day == 0:
+            self.employ_first_relocants()
         separation = self.params.separation_rate
         # jobs that end today open vacancies
         employed = np.nonzero(hh.view("employed"))[0]
         quits = employed[rng.random(employed.size) < separation]
-        hh.employed[quits] = False
         working = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         lost = working[rng.random(working.size) < separation]
-        mig.has_job[lost] = False
-        mig.income[lost] = 0.0
+        self.lose_jobs(quits, lost)
         towns.open_jobs += np.bincount(hh.town[quits], minlength=n)
         towns.open_jobs += np.bincount(mig.town[lost], minlength=n)
-        towns.open_jobs += self.jobs * self.params.job_growth_per_year / 365.0
+        self.follow_demand()
         np.maximum(towns.open_jobs, 0.0, out=towns.open_jobs)
 
         local = np.nonzero(hh.view("in_labour_force") & ~hh.view("employed"))[0]
@@ -66,6 +149,22 @@ class Jobs:
             & ~mig.view("has_job")
             & (mig.view("intention") == STAY)
         )[0]
+        # the wage curve: offers follow seekers per labour force against the first day's level
+        labour_force = np.zeros(n)
+        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
+            labour_force[i] = np.count_nonzero(hh.in_labour_force[rows])
+        local_seekers = np.bincount(hh.town[local], minlength=n).astype(np.float64)
+        migrant_seekers = np.bincount(mig.town[migrant], minlength=n).astype(np.float64)
+        seeker_rate = (local_seekers + migrant_seekers) / np.maximum(
+            labour_force + migrant_seekers, 1.0
+        )
+        seeker_rate = np.maximum(seeker_rate, 1e-6)
+        if self.first_seeker_rate is None:
+            self.first_seeker_rate = seeker_rate.copy()
+        self.wage_index = (
+            seeker_rate / self.first_seeker_rate
+        ) ** -self.params.wage_curve_elasticity
+
         town = np.concatenate([hh.town[local], mig.town[migrant]]).astype(np.int64)
         weight = np.concatenate(
             [np.ones(local.size), model.policy.migrant_hire_weight[mig.town[migrant]]]
@@ -78,21 +177,19 @@ class Jobs:
         hired_local = local[hired[: local.size]]
         hired_migrant = migrant[hired[local.size :]]
         hh.employed[hired_local] = True
+        hh.income[hired_local] = self.earnings[hired_local] * self.wage_index[hh.town[hired_local]]
         mig.has_job[hired_migrant] = True
-        mig.income[hired_migrant] = towns.wage[mig.town[hired_migrant]]
+        mig.income[hired_migrant] = (
+            towns.wage[mig.town[hired_migrant]] * self.wage_index[mig.town[hired_migrant]]
+        )
         towns.open_jobs -= np.bincount(town[hired], minlength=n)
 
-        # households are contiguous by town: count each town's slice
-        labour_force = np.zeros(n, dtype=np.int64)
         unemployed = np.zeros(n, dtype=np.int64)
         for i, rows in enumerate(model.town_slices):
-            in_force = hh.in_labour_force[rows]
-            labour_force[i] = np.count_nonzero(in_force)
-            unemployed[i] = np.count_nonzero(in_force & ~hh.employed[rows])
-        local_seekers = unemployed.astype(np.float64)
-        migrant_seekers = np.bincount(mig.town[migrant], minlength=n).astype(np.float64)
+            unemployed[i] = np.count_nonzero(hh.in_labour_force[rows] & ~hh.employed[rows])
         self.today = {
             "unemployment_rate": unemployed / np.maximum(labour_force, 1),
             # share of today's job seekers who are newcomers: the competition a local feels
             "job_competition": migrant_seekers / np.maximum(local_seekers + migrant_seekers, 1.0),
+            "wage_index": self.wage_index.copy(),
         }

@@ -20,7 +20,7 @@ from exodus.model.recorder import Recorder
 from exodus.model.state import Households, Migrants, TownState, Units
 from exodus.scenario.schema import OUTSIDE_NODES, Scenario
 
-STREAMS = ("population", "flows", "housing", "jobs", "attitudes", "collective")
+STREAMS = ("population", "flows", "housing", "jobs", "attitudes", "collective", "policies")
 """Independent random streams, one per mechanism, all spawned from the run's seed: changing how one
 mechanism draws never shifts another's numbers."""
 

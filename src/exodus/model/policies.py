@@ -4,6 +4,9 @@ The step of day k runs at Mesa time k + 1, so a policy starting on day k is swit
 k + 0.5, before that day's step, and one ending on day k is switched off at the same point.
 Each policy writes into a per-town lever that the mechanisms read; when it ends, the lever returns
 to its default. Two policies of the same kind overlapping on a town: the later start wins.
+Integration courses and information campaigns reach a share of migrants or households a day
+(`daily`), and what they give fades. The government's own entry cap, imposed under sustained
+pressure to close the border (`exodus.model.collective`), is a lever beside the dated caps.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ class PolicyState:
     def __init__(self, model: ExodusModel) -> None:
         n = model.towns.n
         self.model = model
-        self.entry_cap = np.full(n, np.inf)  # persons/day
+        self.entry_cap = np.full(n, np.inf)  # persons/day: the lower of the two below
+        self.dated_entry_cap = np.full(n, np.inf)  # set by dated entry_cap policies
+        self.endogenous_entry_cap = np.full(n, np.inf)  # set by the government under pressure
         self.rent_cap_level = np.full(n, np.inf)  # market rent ceiling, rent units
         self.shelter_extra = np.zeros(n)  # persons (agent scale)
         self.stay_limit_days = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
@@ -44,8 +49,21 @@ class PolicyState:
         self.stay_leave_share = np.zeros(n)
         self.stay_irregular_share = np.zeros(n)
         self.stay_run_cost = np.zeros(n)
-        self.effort_gain = np.zeros(n)
-        self.legitimacy_gain = np.zeros(n)
+        # integration courses: daily uptake, one-off effort gain and its daily decay, per town
+        self.course_uptake = np.zeros(n)
+        self.course_gain = np.zeros(n)
+        self.course_decay = np.zeros(n)
+        # information campaigns: daily reach, legitimacy gain and its daily decay, per town
+        self.campaign_reach = np.zeros(n)
+        self.campaign_gain = np.zeros(n)
+        self.campaign_decay = np.zeros(n)
+        # what each migrant gained from a course, and whether he has taken one
+        self.course_effort = np.zeros(0)
+        self.course_taken = np.zeros(0, dtype=bool)
+        # legitimacy each household sees added by a campaign, and whether it was reached
+        self.legitimacy_shift = np.zeros(model.households.n)
+        self.reached = np.zeros(model.households.n, dtype=bool)
+        self.rng = model.streams["policies"]
         self.migrant_hire_weight = np.full(n, model.settings.jobs.migrant_hire_weight)
         self.host_threshold_cut = np.zeros(n)
         self.switches: list[PolicySwitch] = []
@@ -63,7 +81,8 @@ class PolicyState:
         default_hire = model.settings.jobs.migrant_hire_weight
         match policy:
             case EntryCap():
-                self.entry_cap[towns] = policy.max_per_day if on else np.inf
+                self.dated_entry_cap[towns] = policy.max_per_day if on else np.inf
+                np.minimum(self.dated_entry_cap, self.endogenous_entry_cap, out=self.entry_cap)
             case RentCap():
                 level = model.towns.market_rent[towns] * (1.0 + policy.max_increase)
                 self.rent_cap_level[towns] = level if on else np.inf
@@ -78,9 +97,15 @@ class PolicyState:
                 self.stay_irregular_share[towns] = policy.irregular_share if on else 0.0
                 self.stay_run_cost[towns] = policy.run_cost if on else 0.0
             case IntegrationCourse():
-                self.effort_gain[towns] = policy.effort_gain if on else 0.0
+                self.course_uptake[towns] = policy.uptake if on else 0.0
+                self.course_gain[towns] = policy.effort_gain if on else 0.0
+                if on:  # a course's gain keeps fading after the course ends
+                    self.course_decay[towns] = policy.decay
             case InformationCampaign():
-                self.legitimacy_gain[towns] = policy.legitimacy_gain if on else 0.0
+                self.campaign_reach[towns] = policy.reach if on else 0.0
+                self.campaign_gain[towns] = policy.legitimacy_gain if on else 0.0
+                if on:
+                    self.campaign_decay[towns] = policy.decay
             case LocalHireProtection():
                 self.migrant_hire_weight[towns] = policy.migrant_hire_weight if on else default_hire
             case HostFamilyProgramme():
@@ -135,14 +160,52 @@ class PolicyState:
         mig.count_start[runners[away == 0]] = model.day
         return leave
 
+    def impose_entry_cap(self, country: int, on: bool) -> None:
+        """The government of `country` (0 KZ, 1 KG) caps entries into its towns, or lifts its cap;
+        a dated cap that is lower still applies."""
+        model = self.model
+        towns = model.towns.country == country
+        level = model.settings.collective.endogenous_cap_per_day if on else np.inf
+        self.endogenous_entry_cap[towns] = level
+        np.minimum(self.dated_entry_cap, self.endogenous_entry_cap, out=self.entry_cap)
+
     def daily(self) -> None:
-        """Effects that act every day while a policy is on (integration courses)."""
+        """Courses and campaigns reach newcomers and households; what they gave fades."""
+        self.courses()
+        self.campaigns()
+
+    def courses(self) -> None:
+        """Present migrants not yet on a course take one at the uptake rate and their integration
+        effort rises; each day a share of every gain is lost again."""
         mig = self.model.migrants
-        if not self.effort_gain.any():
+        if self.course_effort.size < mig.n:  # the migrant table grew: so do these columns
+            extra = mig.capacity - self.course_effort.size
+            self.course_effort = np.concatenate([self.course_effort, np.zeros(extra)])
+            self.course_taken = np.concatenate([self.course_taken, np.zeros(extra, dtype=bool)])
+        if not (self.course_uptake.any() or self.course_effort[: mig.n].any()):
             return
         rows = np.nonzero(mig.view("alive") & (mig.view("intention") != MOVE_ON))[0]
-        gain = self.effort_gain[mig.town[rows]]
-        mig.integration_effort[rows] = np.minimum(1.0, mig.integration_effort[rows] + gain)
+        town = mig.town[rows]
+        lost = self.course_effort[rows] * self.course_decay[town]
+        takes = ~self.course_taken[rows] & (self.rng.random(rows.size) < self.course_uptake[town])
+        gained = np.where(takes, self.course_gain[town], 0.0)
+        effort = mig.integration_effort[rows].astype(np.float64)
+        gained = np.minimum(gained, 1.0 - effort)
+        self.course_taken[rows[takes]] = True
+        self.course_effort[rows] += gained - lost
+        mig.integration_effort[rows] = effort + gained - lost
+
+    def campaigns(self) -> None:
+        """Households not yet reached are reached at the campaign's rate and see the flight as more
+        legitimate by its gain; each day a share of the gain is lost again."""
+        hh = self.model.households
+        if not (self.campaign_reach.any() or self.legitimacy_shift.any()):
+            return
+        town = hh.view("town").astype(np.int64)
+        self.legitimacy_shift -= self.legitimacy_shift * self.campaign_decay[town]
+        reached = ~self.reached & (self.rng.random(hh.n) < self.campaign_reach[town])
+        self.reached |= reached
+        self.legitimacy_shift[reached] += self.campaign_gain[town[reached]]
 
 
 class PolicySwitch:

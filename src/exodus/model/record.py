@@ -38,6 +38,9 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "pickets",
     "aid_initiatives",
     "tension_index",
+    "closure_pressure",
+    "arrival_deterrence",
+    "wage_index",
 )
 """One row per town per day. Counts are people (agents times the agent weight), never agents;
 `rent_index` is 1.0 on the first day in each town; shares and indices are unitless."""
@@ -68,7 +71,8 @@ COUNT_COLUMNS: frozenset[str] = frozenset(
 """Columns counting people (or events): these, and only these, add up over the towns of a country."""
 
 EVENTS_COLUMNS: tuple[str, ...] = ("date", "day", "town", "kind", "detail")
-"""Notable moments: a policy starts or ends, pickets begin or stop, beds run full, rent peaks."""
+"""Notable moments: a policy starts or ends, pickets or aid begin or stop, calls to close the border
+rise or die down, the government caps entries or lifts its cap, beds run full, rent peaks."""
 
 COLUMN_LABELS: dict[str, str] = {
     "migrants_present": "migrants present (persons)",
@@ -102,5 +106,8 @@ COLUMN_LABELS: dict[str, str] = {
     "pickets": "pickets (count/day)",
     "aid_initiatives": "aid initiatives (count/day)",
     "tension_index": "tension index (0 to 1)",
+    "closure_pressure": "national pressure to close the border (share of households ready)",
+    "arrival_deterrence": "pull left to the town after pickets (1 = none deterred)",
+    "wage_index": "wage offer index (1.0 = first day)",
 }
 """Each measured column in words with its unit, for axis labels."""

@@ -31,6 +31,7 @@ class Recorder:
         n = model.towns.n
         self._picketing = np.zeros(n, dtype=bool)
         self._closure_calls = np.zeros(n, dtype=bool)
+        self._aiding = np.zeros(n, dtype=bool)
         self._short_full = np.zeros(n, dtype=bool)
         self._shelter_full = np.zeros(n, dtype=bool)
         self._peak_day = np.zeros(n, dtype=np.int64)
@@ -110,6 +111,9 @@ class Recorder:
             "pickets": towns.pickets.copy(),
             "aid_initiatives": towns.aid.copy(),
             "tension_index": towns.tension.copy(),
+            "closure_pressure": coll["closure_pressure"],
+            "arrival_deterrence": towns.arrival_deterrence.copy(),
+            "wage_index": jobs["wage_index"],
         }
         date = model.date.isoformat()
         for i, name in enumerate(towns.names):
@@ -127,6 +131,7 @@ class Recorder:
     def _detect_events(self, housing: dict[str, np.ndarray]) -> None:
         towns = self.model.towns
         picketing = towns.pickets > 0
+        aiding = towns.aid > 0
         # beds count as full from FULL_USE and as free again only below FREE_USE, so a bed taken
         # and freed every other day does not make an event a day
         short_full = np.where(
@@ -159,6 +164,14 @@ class Recorder:
                 "pickets begin",
                 "pickets_stop",
                 "pickets stop",
+            ),
+            (
+                aiding,
+                self._aiding,
+                "aid_begin",
+                "aid initiatives begin: free beds and meals",
+                "aid_stop",
+                "aid initiatives stop",
             ),
             (
                 short_full,

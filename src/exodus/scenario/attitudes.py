@@ -124,7 +124,8 @@ class Attitudes(Strict):
         le=5,
         unit="weight",
         evidence="article: 'the meaning of compassion and hospitality'",
-        description="Weight of compassion.",
+        description="Weight of compassion: helping someone in need, so it grows with the need "
+        "the household sees (arrivals without a bed or in a shelter).",
     )
     empathy_weight: float = param(
         1.0,
@@ -132,7 +133,55 @@ class Attitudes(Strict):
         le=5,
         unit="weight",
         evidence="article: 'if the situation were reversed ...'",
-        description="Weight of empathy (perspective-taking).",
+        description="Weight of empathy (perspective-taking): taking the arrivals' side, so it "
+        "grows with how legitimate the household judges their flight.",
+    )
+    need_floor: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="need",
+        evidence="assumed: men fleeing a draft are seen as in some need even with a bed; "
+        "visible homelessness doubles it",
+        description="Need households see in arrivals who all have a bed; it rises to 1 as the "
+        "share without a bed or in a shelter rises to 1.",
+    )
+    rent_rise_full_threat: float = param(
+        0.5,
+        gt=0.0,
+        le=5.0,
+        unit="share above the expected rent",
+        evidence="assumed: a rise of half the rent households expected (the pre-shock trend, "
+        "F21) is the full rent threat",
+        description="Market rent this far above its background trend is felt as the full threat.",
+    )
+    price_rise_full_threat: float = param(
+        0.1,
+        gt=0.0,
+        le=5.0,
+        unit="share above the expected price",
+        evidence="assumed: prices 10% above their inflation trend (F22, F23) are the full threat",
+        description="Prices this far above their background trend are felt as the full threat.",
+    )
+    habituation_days: float = param(
+        30.0,
+        ge=1.0,
+        le=1000.0,
+        unit="days",
+        evidence="assumed: adaptation-level theory (Helson); a steady stressor fades within "
+        "a month or two",
+        description="Time constant with which households get used to a steady rent, price, job "
+        "or disrespect stressor.",
+    )
+    habituation_share: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="share",
+        evidence="assumed: half of a steady stressor is no longer felt once households are "
+        "used to it",
+        description="Share of a stressor that fades once households are used to its level "
+        "(0: no habituation); a new rise is felt in full again.",
     )
     stress_weight: float = param(
         0.5,
@@ -178,7 +227,44 @@ class Attitudes(Strict):
         le=1.0,
         unit="attitude per day",
         evidence="article: 'we argued all night and now we are starting to live a new life together'",
-        description="Daily attitude change of a household living with a guest, per unit quality.",
+        description="Daily change of a host household's disposition, per unit of quality above "
+        "the threshold; other kinds of contact count as shares of it (0 switches contact off).",
+    )
+    coworker_contact: float = param(
+        0.3,
+        ge=0.0,
+        le=5.0,
+        unit="hosting-equivalents",
+        evidence="assumed: a colleague is met daily but less closely than a guest at home",
+        description="Contact of an employed local, per unit of the migrant share of the town's "
+        "workers, relative to hosting.",
+    )
+    landlord_contact: float = param(
+        0.2,
+        ge=0.0,
+        le=5.0,
+        unit="hosting-equivalents",
+        evidence="assumed: a landlord meets a tenant at handovers and over repairs",
+        description="Contact of a landlord letting to a migrant party, relative to hosting.",
+    )
+    neighbour_contact: float = param(
+        0.2,
+        ge=0.0,
+        le=5.0,
+        unit="hosting-equivalents",
+        evidence="assumed: neighbours share a stairwell and a yard",
+        description="Contact of a household per unit of the share of the town's rental units "
+        "let to migrants, relative to hosting.",
+    )
+    everyday_contact: float = param(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        unit="hosting-equivalents",
+        evidence="assumed: shops, buses and queues; in proportion to the arrivals' share",
+        description="Everyday encounters of any household, per unit of the arrivals' share of "
+        "residents, relative to hosting. Town-level contact (everyday, neighbours, colleagues) "
+        "counts beyond the first day's level, which the surveyed attitudes already hold.",
     )
     contact_quality_threshold: float = param(
         0.3,

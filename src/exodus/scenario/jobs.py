@@ -9,7 +9,8 @@ from exodus.scenario.base import (
 
 
 class Jobs(Strict):
-    """Vacancies filled from local and migrant seekers."""
+    """Jobs made by local demand, including the arrivals' spending, and filled from local and
+    migrant seekers; wages follow the tightness of the market."""
 
     separation_rate: float = param(
         0.0015,
@@ -34,4 +35,44 @@ class Jobs(Strict):
         unit="relative chance",
         evidence="assumed: papers and language slow a newcomer; remote skills speed him",
         description="A migrant seeker's chance of a vacancy relative to a local's.",
+    )
+    local_multiplier: float = param(
+        0.5,
+        ge=0.0,
+        le=3.0,
+        unit="jobs per job-wage of spending",
+        evidence="assumed: about half of what a customer pays a shop, cafe or taxi ends up as "
+        "local wages (the labour share of retail and services); below Moretti's (2010) 1.6 local "
+        "jobs per new tradable job, since only the arrivals' living costs are counted",
+        description="Local jobs made per local wage's worth of the arrivals' monthly spending "
+        "(their living costs besides rent, paid from remote salaries, wages or savings).",
+    )
+    demand_adjustment_days: float = param(
+        30.0,
+        ge=1.0,
+        le=365.0,
+        unit="days",
+        evidence="assumed: shops and cafes hire or shed staff within a month or two of a change "
+        "in custom",
+        description="Time constant with which the number of jobs follows local demand; when "
+        "demand falls, vacancies close first, then jobs end.",
+    )
+    unemployed_income_share: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="share of earned income",
+        evidence="assumed: a lost wage is half a household's income (1.5 earners, some benefit "
+        "or informal work)",
+        description="Income a local household keeps while its earner is out of work.",
+    )
+    wage_curve_elasticity: float = param(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        unit="elasticity",
+        evidence="assumed: the wage curve (Blanchflower & Oswald 1994): pay falls about 0.1% for "
+        "each 1% rise in local unemployment",
+        description="How much wage offers fall (rise) as the town's seekers per labour force "
+        "rise above (fall below) their first-day level.",
     )

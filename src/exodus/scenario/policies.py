@@ -140,30 +140,64 @@ class StayLimit(PolicyBase):
 
 
 class IntegrationCourse(PolicyBase):
-    """Language and integration courses: raise migrants' integration effort each day."""
+    """Language and integration courses: each day a share of present migrants takes one, which
+    raises their integration effort; what they gained fades unless used."""
 
     kind: Literal["integration_course"]
-    effort_gain: float = param(
+    uptake: float = param(
         0.01,
         ge=0,
         le=1,
-        unit="effort per day",
-        evidence="Allport: support of authorities",
-        description="Daily rise of present migrants' integration effort.",
+        unit="share per day",
+        evidence="assumed: a course reaches a few in a hundred newcomers a week",
+        description="Daily chance that a present migrant not yet on a course takes one.",
+    )
+    effort_gain: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="effort",
+        evidence="Allport: support of authorities; assumed level",
+        description="Rise of a course-taker's integration effort (capped at 1).",
+    )
+    decay: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="share per day",
+        evidence="assumed: what a course gives fades over months",
+        description="Daily share of the gained effort that is lost again.",
     )
 
 
 class InformationCampaign(PolicyBase):
-    """An information campaign: raises how legitimate hosts judge the flight."""
+    """An information campaign: each day it reaches a share of host households, who then judge
+    the flight more legitimate; the effect fades."""
 
     kind: Literal["information_campaign"]
+    reach: float = param(
+        0.02,
+        ge=0,
+        le=1,
+        unit="share per day",
+        evidence="assumed: television and social media reach one household in fifty a day",
+        description="Daily chance that a household not yet reached is reached.",
+    )
     legitimacy_gain: float = param(
         0.2,
         ge=0,
         le=1,
         unit="legitimacy",
         evidence="F37 (the President: 'show care for them')",
-        description="Rise of perceived legitimacy of both waves.",
+        description="Rise of the legitimacy a reached household sees in both waves' flight.",
+    )
+    decay: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="share per day",
+        evidence="assumed: a message fades over months",
+        description="Daily share of the gained legitimacy that is lost again.",
     )
 
 
