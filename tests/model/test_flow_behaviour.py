@@ -48,14 +48,7 @@ def closure_runs() -> list[list[dict]]:
 @pytest.mark.parametrize(
     ("what", "name", "first", "last", "place", "observed"),
     [
-        pytest.param(
-            *("F04 exits on 29 Sep", "departures_abroad", "2022-09-29", "2022-09-29", "KZ", 10_100),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the calibrated baseline gives 12,700 exits on 29 Sep (+26%): the fit "
-                "trades F04 against F03's week-one exits (-24%), which no onward capacity meets",
-            ),
-        ),
+        ("F04 exits on 29 Sep", "departures_abroad", "2022-09-29", "2022-09-29", "KZ", 10_100),
         ("F07 exits on 3 Oct", "departures_abroad", "2022-10-03", "2022-10-03", "KZ", 11_000),
         ("F09 transit 21-26 Sep", "departures_abroad", "2022-09-21", "2022-09-26", "KZ", 40_000),
         ("F08 Uralsk 29 Sep", "arrivals_from_abroad", "2022-09-29", "2022-09-29", "Uralsk", 12_928),

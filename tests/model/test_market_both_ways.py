@@ -82,30 +82,9 @@ def test_displacement_is_bounded_and_most_displaced_find_a_home_again(baseline_m
 
 
 @pytest.mark.slow
-def _moved(town: str, figure: str) -> object:
-    return pytest.param(
-        town,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=f"moved by {ISSUE}: {figure}; first-wave parties now weigh their options "
-            "(diaspora, free room) and drift to the small towns",
-        ),
-    )
-
-
-ISSUE = "issue 11's daily choice (flows.py, choice.py)"
-
-
 @pytest.mark.parametrize(
     "town",
-    [
-        "Uralsk",
-        _moved("Petropavlovsk", "+15.0% over its trend on 31 Dec, seeds +14.1% to +16.2%"),
-        _moved("Astana", "-5.6%, seeds -5.0% to -6.1%"),
-        _moved("Almaty", "-7.0%, seeds -6.8% to -7.3%"),
-        "Karaganda",
-        _moved("Bishkek", "-7.0%, seeds -6.2% to -8.0%"),
-    ],
+    ["Uralsk", "Petropavlovsk", "Astana", "Almaty", "Karaganda", "Bishkek"],
 )
 def test_without_the_mobilisation_rents_follow_their_trend(no_mobilisation_rows, town):
     """Over five seeds each town's rent index on 31 Dec is on average within 5% of the background

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model.state import HOSTED, LEASE, MOBILISED, NEEDS_WORK, NO_BED, SHELTER
+from exodus.model.state import HOSTED, LEASE, MOBILISED, NEEDS_WORK, NO_BED, RELOCANT, SHELTER
 
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
@@ -55,6 +55,9 @@ class Choice:
         self.travel = days
         self.onward_days = outside_days(model, "Onward")
         self.home_days = outside_days(model, "Russia")
+        # each town's alternative-specific constant (1 until found on the first choice)
+        self.town_constant = np.ones(model.towns.n)
+        self.anchored = not model.settings.flows.anchor_to_initial_stock
 
     def move_probability(self, rows: np.ndarray) -> np.ndarray:
         """Each party's daily chance of weighing its options, by its state."""
@@ -114,6 +117,10 @@ class Choice:
         vacancies = towns.open_jobs / np.maximum(parties, 1.0)
         jobs = fl.job_floor + (1.0 - fl.job_floor) * vacancies / (1.0 + vacancies)
         fit = pull[None, :] * afford * np.where(needs[:, None], jobs[None, :], 1.0)
+        # the first wave's constants (`anchor`): its stock on day 0 reveals where it chose to be
+        fit = np.where(
+            (mig.wave[rows] == RELOCANT)[:, None], fit * self.town_constant[None, :], fit
+        )
         days = self.travel[origin]
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.where(
@@ -150,6 +157,39 @@ class Choice:
         out[:, n] = onward_odds * stay * reach_on[origin]
         out[:, n + 1] = home_odds * stay * reach_home[origin]
         return out
+
+    def anchor(self, rows: np.ndarray) -> None:
+        """Find the towns' constants once, on day 1 (the first with yesterday's beds and seekers
+        counted): scale each town's
+        pull so that the first wave's stock (the parties in `rows`) is a steady state of the
+        move between towns, as a discrete-choice model's constants reproduce observed shares.
+        A fixed-point iteration on the mean weights of the parties of each town."""
+        self.anchored = True
+        model, mig = self.model, self.model.migrants
+        n = model.towns.n
+        first = rows[mig.wave[rows] == RELOCANT]
+        if n < 2 or first.size == 0:
+            return
+        origin = mig.town[first].astype(np.int64)
+        stock = np.bincount(origin, weights=mig.size[first].astype(np.float64), minlength=n)
+        stock /= stock.sum()
+        weights = self.weights(first)[:, :n]
+        summed = np.zeros((n, n))
+        np.add.at(summed, origin, weights)
+        counts = np.bincount(origin, minlength=n).astype(np.float64)
+        mean = summed / np.maximum(counts, 1.0)[:, None]
+        constant = np.ones(n)
+        present = stock > 0
+        for _ in range(200):
+            w = mean * constant[None, :]
+            share = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
+            inflow = stock @ share
+            ratio = np.where(present & (inflow > 0), stock / np.maximum(inflow, 1e-300), 1.0)
+            constant *= ratio
+            constant /= np.exp(np.mean(np.log(constant[present])))
+            if np.max(np.abs(ratio - 1.0)) < 1e-9:
+                break
+        self.town_constant = np.where(present, constant, 1.0)
 
     def choose(self, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Each party's pick: a town index (its own: it stays), ONWARD or HOME."""

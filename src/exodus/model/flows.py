@@ -306,6 +306,8 @@ class Flows:
         in_town = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
         if in_town.size == 0:
             return
+        if not self.choice.anchored and self.model.day >= 1:
+            self.choice.anchor(in_town)
         p = self.choice.move_probability(in_town)
         movers = in_town[rng.random(in_town.size) < p]
         pick = self.choice.choose(movers, rng)

@@ -280,6 +280,17 @@ class Flows(Strict):
         description="Attractiveness grows by this times the town's Russian-speaking share plus "
         "the co-nationals present per resident.",
     )
+    anchor_to_initial_stock: bool = param(
+        True,
+        unit="switch",
+        evidence="data: the first wave's stock per town on day 0 (towns.<name>.initial_relocants, "
+        "F12) is where parties chose to be; as discrete-choice models calibrate "
+        "alternative-specific constants to observed base shares, each town's pull gets a "
+        "constant that makes that stock a steady state of the first wave's choice (the second "
+        "wave has no base share before 21 Sep, so its pulls are left as they are)",
+        description="Scale each town's pull for first-wave parties by a constant found on day 1 "
+        "so that their stock, left alone, stays where it is; only later changes move it.",
+    )
     home_during_mobilisation: float = param(
         0.05,
         ge=0.0,
