@@ -55,7 +55,7 @@ class Choice:
         self.travel = days
         self.onward_days = outside_days(model, "Onward")
         self.home_days = outside_days(model, "Russia")
-        # each town's alternative-specific constant (1 until found on the first choice)
+        # the first wave's constant per town (1 until `anchor` finds it on day 1)
         self.town_constant = np.ones(model.towns.n)
         self.anchored = not model.settings.flows.anchor_to_initial_stock
 
@@ -159,11 +159,12 @@ class Choice:
         return out
 
     def anchor(self, rows: np.ndarray) -> None:
-        """Find the towns' constants once, on day 1 (the first with yesterday's beds and seekers
-        counted): scale each town's
-        pull so that the first wave's stock (the parties in `rows`) is a steady state of the
-        move between towns, as a discrete-choice model's constants reproduce observed shares.
-        A fixed-point iteration on the mean weights of the parties of each town."""
+        """Find the first wave's town constants once, on day 1 (the first day with yesterday's
+        beds and seekers counted): scale each town's pull for first-wave parties so that their
+        stock (the first-wave parties among `rows`) is a steady state of their moves between
+        towns, as a discrete-choice model's constants reproduce observed shares. The second wave
+        has no base share before 21 Sep to reveal its preferences, so its pulls stay as they are.
+        A fixed-point iteration on the mean weights of each town's first-wave parties."""
         self.anchored = True
         model, mig = self.model, self.model.migrants
         n = model.towns.n
