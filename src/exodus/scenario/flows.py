@@ -283,8 +283,8 @@ class Flows(Strict):
     anchor_to_initial_stock: bool = param(
         True,
         unit="switch",
-        evidence="data: the first wave's stock per town on day 0 (towns.<name>.initial_relocants, "
-        "F12) is where parties chose to be; as discrete-choice models calibrate "
+        evidence="F12 (the first wave's stock per town on day 0, towns.<name>.initial_relocants) "
+        "is where those parties chose to be; as discrete-choice models calibrate "
         "alternative-specific constants to observed base shares, each town's pull gets a "
         "constant that makes that stock a steady state of the first wave's choice (the second "
         "wave has no base share before 21 Sep, so its pulls are left as they are)",
