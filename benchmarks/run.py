@@ -354,20 +354,24 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def append_results(block: str, path: Path = RESULTS) -> None:
-    """Insert the block at the end of this benchmark's section of RESULTS.md, leaving any other
-    section as it is; re-read just before writing and replace the file atomically."""
+def append_section(block: str, path: Path, begin: str, end: str, title: str) -> None:
+    """Insert the block at the end of one section of RESULTS.md (marked by `begin` and `end`),
+    leaving any other section as it is; re-read just before writing and replace the file
+    atomically. Every benchmark that writes RESULTS.md goes through here."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if SECTION_BEGIN in text and SECTION_END in text:
-        head, tail = text.split(SECTION_END, 1)
-        text = head.rstrip("\n") + "\n\n" + block + "\n" + SECTION_END + tail
+    if begin in text and end in text:
+        head, tail = text.split(end, 1)
+        text = head.rstrip("\n") + "\n\n" + block + "\n" + end + tail
     else:
-        text = (
-            text.rstrip("\n") + f"\n\n{SECTION_BEGIN}\n{SECTION_TITLE}\n\n{block}\n{SECTION_END}\n"
-        )
+        text = text.rstrip("\n") + f"\n\n{begin}\n{title}\n\n{block}\n{end}\n"
     staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     staging.write_text(text, encoding="utf-8")
     staging.replace(path)
+
+
+def append_results(block: str, path: Path = RESULTS) -> None:
+    """Insert the block at the end of this benchmark's section of RESULTS.md."""
+    append_section(block, path, SECTION_BEGIN, SECTION_END, SECTION_TITLE)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 import exodus
+from benchmarks.run import append_section
 from exodus.scenario.schema import Scenario
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -231,17 +232,7 @@ def report(check: ScaleCheck, scenario: Scenario, load: str) -> str:
 
 def append_results(block: str, path: Path = RESULTS) -> None:
     """Insert the block at the end of this check's section of RESULTS.md, other sections kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if SECTION_BEGIN in text and SECTION_END in text:
-        head, tail = text.split(SECTION_END, 1)
-        text = head.rstrip("\n") + "\n\n" + block + "\n" + SECTION_END + tail
-    else:
-        text = (
-            text.rstrip("\n") + f"\n\n{SECTION_BEGIN}\n{SECTION_TITLE}\n\n{block}\n{SECTION_END}\n"
-        )
-    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staging.write_text(text, encoding="utf-8")
-    staging.replace(path)
+    append_section(block, path, SECTION_BEGIN, SECTION_END, SECTION_TITLE)
 
 
 def main(argv: list[str] | None = None) -> int:
