@@ -133,7 +133,8 @@ class Choice:
         w[np.arange(m), origin] = stay  # the present town, as FLEE, without capacity or distance
         wave = mig.wave[rows]
         waves = (fl.relocant, fl.mobilised)
-        onward_odds = np.asarray([odds(x.onward_pull) for x in waves])[wave]
+        share = mig.onward_pull[rows]
+        onward_odds = share / np.maximum(1.0 - share, 1e-9)
         home_odds = np.asarray([odds(x.home_pull) for x in waves])[wave]
         if model.date <= fl.mobilisation_end:
             home_odds = np.where(

@@ -162,6 +162,10 @@ class Flows:
         mig.savings[rows] = rng.exponential(spec.savings, size=k) * mig.size[rows]
         mig.integration_effort[rows] = beta_draws(rng, spec.integration_effort, k)
         mig.disrespect[rows] = beta_draws(rng, spec.disrespect, k)
+        # movers and stayers: each party's own pull onward around its wave's mean
+        mig.onward_pull[rows] = beta_draws(
+            rng, spec.onward_pull, k, concentration=spec.onward_pull_concentration
+        )
         mig.housing[rows] = NO_BED
         mig.unit[rows] = -1
         mig.host[rows] = -1

@@ -77,6 +77,7 @@ class Migrants(Columns):
         "savings": (np.float64, 0.0),  # rent units
         "integration_effort": (np.float32, 0.5),
         "disrespect": (np.float32, 0.0),
+        "onward_pull": (np.float64, 0.0),  # the party's own share of choices onward (`Wave`)
         "housing": (np.int8, NO_BED),
         "unit": (np.int64, -1),  # rental unit held on a lease
         "host": (np.int64, -1),  # household hosting the party for free

@@ -95,8 +95,21 @@ class Wave(Strict):
         unit="share of movers",
         evidence="F09 (40,000 left KZ onward within the first days; about 6000 by air); the second "
         f"wave's value is calibrated ({CALIBRATION}, prior 0.2-0.9)",
-        description="Share of a moving party's choices that go onward abroad when the only other "
-        "option is its own town (a 1-day route; longer routes weigh less).",
+        description="Mean share of a moving party's choices that go onward abroad when the only "
+        "other option is its own town (a 1-day route; longer routes weigh less). Each party draws "
+        "its own share around it (onward_pull_concentration).",
+    )
+    onward_pull_concentration: float = param(
+        1000.0,
+        ge=0.2,
+        le=1000.0,
+        unit="beta concentration (a + b)",
+        evidence="assumed: movers and stayers (Blumen, Kogan & McCarthy 1955): a wave mixes "
+        "parties set on going further with parties set on staying; the second wave's value is "
+        f"calibrated ({CALIBRATION})",
+        description="How alike a wave's parties are in their pull onward: each party draws its "
+        "share from a beta distribution with the wave's onward_pull as mean and this as a + b. "
+        "Low values split a wave into movers (near 1) and stayers (near 0); 1000 makes them alike.",
     )
     home_pull: float = param(
         0.05,
