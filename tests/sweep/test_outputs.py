@@ -104,3 +104,18 @@ def test_a_ranking_puts_first_the_parameter_that_moves_the_outputs() -> None:
     assert top["peak_rent"] == pytest.approx(1.0) and top["rank"] == 1
     assert table[1]["peak_tension"] == pytest.approx(1.0)  # b leads tension
     assert table[2]["mean"] < 0.01  # c moves nothing
+
+
+def test_seed_noise_is_the_replicates_difference_over_the_design_step() -> None:
+    """Two replicates per point whose peak rents differ by 0.1: on a 4-level design (step 2/3)
+    the noise mu* is 0.1 / (2/3) = 0.15; points with one replicate are left out."""
+    runs = pd.DataFrame(
+        {
+            "point": [0, 0, 1, 1, 2],
+            "replicate": [0, 1, 0, 1, 0],
+        },
+        index=[f"r{i}" for i in range(5)],
+    )
+    values = pd.Series([2.0, 2.1, 1.5, 1.4, 9.0], index=runs.index)
+    assert outputs.seed_noise(values, runs, levels=4) == pytest.approx(0.15)
+    assert np.isnan(outputs.seed_noise(values, runs[runs.replicate == 0], levels=4))

@@ -164,3 +164,23 @@ def ranking(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     for rank, row in enumerate(table, 1):
         row["rank"] = rank
     return table
+
+
+def seed_noise(per_run: pd.Series, runs: pd.DataFrame, levels: int) -> float:
+    """The mu* that seed noise alone would give a Morris design with replicates: the mean absolute
+    difference of replicates 0 and 1 of each design point over the design's step (in the unit
+    cube, levels / (2 (levels - 1))), as if the two points of a step had independent seeds (common
+    seeds make the real noise smaller). NaN without two replicates of any point.
+
+    `per_run` is one value per run_id; `runs` holds each run_id's `point` and `replicate`.
+    """
+    pairs = (
+        runs.assign(value=per_run.reindex(runs.index))
+        .pivot_table(index="point", columns="replicate", values="value")
+        .reindex(columns=[0, 1])
+        .dropna()
+    )
+    if pairs.empty:
+        return float("nan")
+    step = levels / (2.0 * (levels - 1))
+    return float(np.mean(np.abs(pairs[0] - pairs[1])) / step)

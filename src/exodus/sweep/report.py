@@ -383,6 +383,8 @@ def _ranking(
     ranked: dict[str, Any] = {}
     written: list[Path] = []
     csv_rows = []
+    runs = frame.drop_duplicates("run_id").set_index("run_id")
+    levels = int(info["experiment"].get("levels") or 4)
     for scenario in scenarios:
         per = {
             name: r["by_scenario"][scenario]
@@ -406,6 +408,22 @@ def _ranking(
         for row in table:
             cells = " | ".join(_fmt2(row[n]) for n in names)
             lines.append(f"| {row['rank']} | {row['parameter']} | {_fmt2(row['mean'])} | {cells} |")
+        if "replicate" in runs and runs["replicate"].nunique() > 1:
+            mine = runs[runs["scenario"] == scenario]
+            noise = {}
+            for o in chosen:
+                if o.name in per:
+                    top = np.nanmax(np.asarray(per[o.name]["mu_star"], dtype=float))
+                    raw = outputs.seed_noise(outputs.run_values(frame, o, info), mine, levels)
+                    noise[o.name] = raw / top if top > 0 else float("nan")
+            cells = " | ".join(_fmt2(noise[n]) for n in names)
+            lines += [
+                f"| | *seed noise* | | {cells} |",
+                "",
+                "*Seed noise*: the mu* that the seed alone would give (replicates 0 and 1 of each "
+                "point, as if the two ends of a step had independent seeds), over the largest mu* "
+                "of the output: a parameter whose cell is not well above it is not told from luck.",
+            ]
             csv_rows.append(
                 {
                     "scenario": scenario,
