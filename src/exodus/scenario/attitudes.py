@@ -354,3 +354,101 @@ class Attitudes(Strict):
         evidence="assumed: clearly positive",
         description="Households above this are counted welcoming.",
     )
+    owner_rent_factor: float = param(
+        0.3,
+        ge=-1.0,
+        le=1.0,
+        unit="share of a renter's rent threat",
+        evidence="assumed: an owner pays no rent but sees it rise for the children and relatives "
+        "who rent; about a third of what a renter feels",
+        description="Share of the rent threat an owner household feels (renters and students "
+        "feel all of it).",
+    )
+    landlord_rent_factor: float = param(
+        -0.5,
+        ge=-1.0,
+        le=1.0,
+        unit="share of a renter's rent threat",
+        evidence="assumed: a landlord gains from a rise, so it warms him; half as strongly as it "
+        "threatens a renter, as he still sees it hurt his tenants and neighbours",
+        description="Share of the rent threat a landlord household feels (negative: a rise "
+        "makes him warmer towards the arrivals).",
+    )
+    displaced_rent_threat: float = param(
+        1.5,
+        ge=0.0,
+        le=5.0,
+        unit="multiple of rent_weight",
+        evidence="assumed: losing one's lease is felt more than the full threat of a rise; half "
+        "again as much",
+        description="Rent threat of a household displaced by the arrivals (whatever the rents), "
+        "in multiples of the rent weight.",
+    )
+    employed_job_threat: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="share of a seeker's job threat",
+        evidence="assumed: a worker in a job fears for it, but less than a seeker competing for "
+        "one; about a third",
+        description="Job threat felt by a household whose earner has a job, as a share of what "
+        "an unemployed earner feels (students feel none).",
+    )
+    price_threat_cap: float = param(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        unit="multiple of the mean household's price threat",
+        evidence="assumed: the price threat grows with the square root of how much poorer than "
+        "the town's mean a household is, up to twice the mean household's",
+        description="Most a poor household's price threat can exceed the threat of a household "
+        "at its town's mean income.",
+    )
+    contact_quality_neutral: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="quality",
+        evidence="assumed: an encounter in which effort and disrespect balance is of middling "
+        "quality, half-way up the [0, 1] scale the threshold is set on",
+        description="Quality of a contact whose migrant's integration effort equals his "
+        "disrespect.",
+    )
+    contact_quality_slope: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="quality per unit of effort minus disrespect",
+        evidence="assumed: effort and disrespect move quality by half their difference, so "
+        "quality spans [0, 1] over their range (Allport's conditions, unweighted)",
+        description="How much a contact's quality rises with the migrant's integration effort "
+        "minus his disrespect.",
+    )
+    prior_limit: float = param(
+        3.0,
+        gt=0.0,
+        le=10.0,
+        unit="disposition (atanh of attitude)",
+        evidence="assumed: contact may push a disposition to tanh(3) = 0.995 of the attitude "
+        "scale and no further, so later perceptions and contact can still move it back",
+        description="Contact keeps a household's disposition within plus or minus this.",
+    )
+    initial_limit: float = param(
+        0.95,
+        gt=0.0,
+        lt=1.0,
+        unit="attitude",
+        evidence="assumed: no household starts at an end of the scale (at 0.95 the disposition "
+        "is atanh 1.83, within prior_limit)",
+        description="Initial attitudes are clipped to plus or minus this.",
+    )
+    trait_concentration: float = param(
+        4.0,
+        gt=0.0,
+        le=100.0,
+        unit="Beta a + b",
+        evidence="assumed: a broad spread of traits (a + b = 4: a trait of mean 0.5 has a "
+        "standard deviation of 0.22)",
+        description="Concentration of the Beta distributions of host households' compassion "
+        "and empathy around their means (higher: more alike).",
+    )

@@ -355,3 +355,61 @@ class Flows(Strict):
         evidence="assumed: food and transport for one person",
         description="Monthly living costs besides housing, per person.",
     )
+    base_pull: float = param(
+        0.1,
+        ge=0.0,
+        le=10.0,
+        unit="share of free room",
+        evidence="assumed: a town with no free bed still draws a tenth of what one with every "
+        "bed free does (friends, a job offer, a flight on)",
+        description="Attractiveness of a town with no free places, before the diaspora and "
+        "deterrence; the share of free places adds to it.",
+    )
+    remote_income_sigma: float = param(
+        0.4,
+        ge=0.0,
+        le=3.0,
+        unit="log-normal sigma",
+        evidence="assumed: remote salaries vary by a factor of about 1.5 either way (F33: over "
+        "45% in IT, so a narrower spread than a town's incomes)",
+        description="Spread of a remote-earning party's salary around its wave's remote_income "
+        "(log-normal, mean-preserving).",
+    )
+    trait_concentration: float = param(
+        4.0,
+        gt=0.0,
+        le=100.0,
+        unit="Beta a + b",
+        evidence="assumed: a broad spread of traits (a + b = 4: a trait of mean 0.5 has a "
+        "standard deviation of 0.22)",
+        description="Concentration of the Beta distributions of a party's integration effort "
+        "and disrespect around its wave's means (higher: more alike).",
+    )
+    initial_days_in_min: int = param(
+        30,
+        ge=0,
+        le=1000,
+        unit="days before the first day",
+        evidence="assumed: the latest of the first wave already present came a month before "
+        "(the summer trickle, F12)",
+        description="The first wave present on the first day arrived between this many days "
+        "before it and initial_days_in_max (uniform, max excluded).",
+    )
+    initial_days_in_max: int = param(
+        200,
+        ge=1,
+        le=1000,
+        unit="days before the first day",
+        evidence="F12 (first-wave entries from 24 Feb 2022: 189 days before 1 Sep), rounded up",
+        description="Upper end (excluded) of how many days before the first day the first wave "
+        "present on it arrived.",
+    )
+
+    @model_validator(mode="after")
+    def _initial_days_in_ordered(self) -> Flows:
+        if self.initial_days_in_min >= self.initial_days_in_max:
+            raise ValueError(
+                f"initial_days_in_min ({self.initial_days_in_min}) must be below "
+                f"initial_days_in_max ({self.initial_days_in_max})"
+            )
+        return self

@@ -267,3 +267,61 @@ class Housing(Strict):
         evidence="article: 'no whites allowed' signs 'in revenge'",
         description="Chance a hostile landlord with a grievance refuses a Russian tenant.",
     )
+    savings_horizon_months: float = param(
+        3.0,
+        gt=0.0,
+        le=60.0,
+        unit="months",
+        evidence="assumed: a party expects to wait out the mobilisation for a few months",
+        description="A party spreads its savings over this many months when judging what rent "
+        "it can pay for a lease.",
+    )
+    ask_cut_sigma: float = param(
+        0.6,
+        ge=0.0,
+        le=3.0,
+        unit="log-normal sigma",
+        evidence="assumed: the INET model cuts by a log-normal percentage, whose width is "
+        "not at hand; a wide one: one standard deviation makes a cut 1.8 times its median or "
+        "1/1.8 of it",
+        description="Spread of the size of one ask cut around ask_cut_median (log-normal, "
+        "median ask_cut_median).",
+    )
+    ask_cut_max: float = param(
+        0.9,
+        gt=0.0,
+        le=1.0,
+        unit="share of the ask",
+        evidence="assumed: no single cut takes more than 90% off an ask",
+        description="Largest share of its ask a single cut takes off.",
+    )
+    short_stay_nights_paid: int = param(
+        3,
+        ge=1,
+        le=60,
+        unit="nights",
+        evidence="assumed: a party takes a short-stay bed only if its savings pay a few nights "
+        "(F11: most stayed 1-2 days)",
+        description="Nights a party without a bed must be able to pay from its savings to take "
+        "a free short-stay bed.",
+    )
+    full_use: float = param(
+        0.95,
+        gt=0.0,
+        le=1.0,
+        unit="share of beds in use",
+        evidence="assumed: a reporting threshold; a few beds are always changing hands, so 95% "
+        "in use is full",
+        description="Short-stay or shelter beds count as full (an event in events.csv) from "
+        "this share in use; it changes no behaviour.",
+    )
+    free_use: float = param(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        unit="share of beds in use",
+        evidence="assumed: a reporting threshold well below full_use, so a bed taken and freed "
+        "every day does not log an event each day",
+        description="Full beds count as free again (an event in events.csv) below this share "
+        "in use; it changes no behaviour.",
+    )

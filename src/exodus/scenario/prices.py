@@ -51,3 +51,20 @@ class Prices(Strict):
         evidence="assumed: shops reprice within weeks",
         description="Time constant with which prices follow demand.",
     )
+    food_share: float = param(
+        0.7,
+        ge=0.0,
+        le=1.0,
+        unit="weight",
+        evidence="assumed: a household's food bill is several times its alcohol bill",
+        description="Weight of the food price index in the price threat households feel.",
+    )
+    alcohol_share: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="weight",
+        evidence="assumed: alcohol is a small part of spending but a visible one; article: "
+        "'and especially alcohol'",
+        description="Weight of the alcohol price index in the price threat households feel.",
+    )
