@@ -45,7 +45,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="share of parties",
-        evidence="F35",
+        evidence="assumed: a quarter of the first wave (most work remotely or live on savings: F33, "
+        "F34) and over half of the second (young and less often in remote jobs) need a "
+        "local job; F35 gives only the second wave's age and sex, not whether it needs work",
         description="Parties that need a local job (the rest live on savings).",
     )
     remote_income: float = param(
@@ -53,7 +55,9 @@ class Wave(Strict):
         ge=0.0,
         le=50.0,
         unit="months of the town's initial rent per month",
-        evidence="F33, F34 (IT salaries); assumed ratio to rent",
+        evidence="assumed: a remote salary of about three months of a town's initial one-room rent "
+        "for the first wave, two for the second; F33, F34 say who earns one (IT, Russian "
+        "employers), not how much",
         description="Monthly remote salary, in multiples of the town's initial one-room rent.",
     )
     savings: float = param(
@@ -69,7 +73,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: relocants 'asking the locals for advice', join 'joint protest actions'",
+        evidence="assumed: the first wave (0.7) seeks the locals out, the second (0.3) mostly waits "
+        "to move on; article: relocants 'asking the locals for advice', join 'joint protest "
+        "actions'",
         description="Mean effort to fit in (Beta distributed); raises contact quality.",
     )
     disrespect: float = param(
@@ -77,7 +83,8 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: deserters consider locals 'a band of nomads'",
+        evidence="assumed: a few show contempt, more of the second wave (0.1 and 0.35); article: "
+        "deserters consider locals 'a band of nomads'",
         description="Mean disrespect shown to hosts (Beta distributed); observed by hosts.",
     )
     legitimacy: float = param(
@@ -85,7 +92,8 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: 'not fleeing from war but from recruitment'",
+        evidence="assumed: hosts judge a flight from the war (0.65) more legitimate than a flight "
+        "from the draft (0.3); article: 'not fleeing from war but from recruitment'",
         description="How legitimate hosts judge this wave's flight; low legitimacy is a threat.",
     )
     onward_pull: float = param(
@@ -93,8 +101,10 @@ class Wave(Strict):
         ge=0.0,
         le=0.99,
         unit="share of movers",
-        evidence="F09 (40,000 left KZ onward within the first days; about 6000 by air); the second "
-        f"wave's value is calibrated ({CALIBRATION}, prior 0.2-0.9)",
+        evidence=f"calibrated: the second wave's value in the baseline ({CALIBRATION}, prior "
+        "0.2-0.9), fitted to exits and transit that include F09 (40,000 left KZ onward "
+        "within the first days); the first wave's 0.1 and the schema's second-wave 0.6 are "
+        "assumed",
         description="Share of a moving party's choices that go onward abroad when the only other "
         "option is its own town (a 1-day route; longer routes weigh less).",
     )
@@ -208,7 +218,8 @@ class Flows(Strict):
         ge=0.0,
         le=1.0,
         unit="per day",
-        evidence=f"F11 ('most stayed 1-2 days'); calibrated ({CALIBRATION}, prior 0.2-1)",
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.2-1); the schema default "
+        "0.6 is hand-set after F11 (most stayed 1-2 days)",
         description="Daily chance that a just-arrived party without a lease or a host weighs its "
         "options (stay, another town, onward, home).",
     )
@@ -312,9 +323,10 @@ class Flows(Strict):
     onward_capacity: dict[Literal["KZ", "KG"], Annotated[float, Field(ge=0, le=1_000_000)]] = param(
         {"KZ": 1_000_000.0, "KG": 1_000_000.0},
         unit="persons/day",
-        evidence="F04, F05, F07: exits from KZ held at 10,100-11,600 a day while entries fell "
-        "from 22,500 to 7,000 (flight seats and the roads south were the bottleneck); the "
-        f"baseline's KZ value is calibrated ({CALIBRATION}); KG assumed",
+        evidence=f"calibrated: the baseline's KZ value ({CALIBRATION}), after F04, F05, F07: exits "
+        "from KZ held at 10,100-11,600 a day while entries fell from 22,500 to 7,000 "
+        "(flight seats and the roads south were the bottleneck); the schema default (no "
+        "limit) and KG are assumed",
         description="Most people a day who can leave a country for the third countries; "
         "parties over it stay where they are and may try again another day.",
     )

@@ -19,8 +19,9 @@ class Housing(Strict):
         ge=0.0,
         le=0.5,
         unit="share of the ask per extra bidder",
-        evidence="INET / Bank of England housing model: an offer with several bids is bid up by "
-        f"7.5% per extra round; F15 (calibrated: {CALIBRATION}, prior 0.03-0.15)",
+        evidence=f"calibrated: {CALIBRATION} (prior 0.03-0.15; F15 among its targets); the INET / "
+        "Bank of England housing model bids an offer with several bids up by 7.5% per extra "
+        "round",
         description="How much a listing's rent rises above its ask for each bidder beyond the "
         "first (never above what the second richest bidder can pay).",
     )
@@ -120,7 +121,8 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="log-normal sigma",
-        evidence="INET housing model (mark-ups drawn from listing data); assumed width",
+        evidence="assumed: asking rents spread about the town's rent with sigma 0.25; the INET "
+        "housing model for the mechanism (mark-ups drawn from listing data)",
         description="Spread of units' asking rents around the town's market rent.",
     )
     listing_response: float = param(
@@ -128,8 +130,8 @@ class Housing(Strict):
         ge=0.0,
         le=2.0,
         unit="share of owners per month per unit rent rise",
-        evidence=f"F15 (calibrated: {CALIBRATION}, prior 0.02-0.5); spare rooms and second flats "
-        "come onto the market as rents jump",
+        evidence=f"calibrated: {CALIBRATION} (prior 0.02-0.5; F15 among its targets); spare rooms and "
+        "second flats come onto the market as rents jump",
         description="Owners who list a unit each month, per unit of rent rise above the trend.",
     )
     local_lease_months: float = param(
@@ -172,7 +174,9 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="share of renters",
-        evidence="article: 'students sleep on the street because they cannot pay the rent'",
+        evidence="assumed: a fifth of renting households are students (university towns; no row "
+        "measures it); article: 'students sleep on the street because they cannot pay the "
+        "rent'",
         description="Share of renting households that are students.",
     )
     student_income_factor: float = param(
@@ -239,7 +243,8 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="compassion [0, 1]",
-        evidence="article: 'many welcome Russians into their homes for free'",
+        evidence="assumed: only the most compassionate households (above 0.75) take a stranger in "
+        "for free; article: 'many welcome Russians into their homes for free'",
         description="Owner households with compassion above this and a welcoming attitude "
         "offer a free bed.",
     )
@@ -264,7 +269,8 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="probability",
-        evidence="article: 'no whites allowed' signs 'in revenge'",
+        evidence="assumed: half of the hostile landlords with a grievance refuse a Russian tenant; "
+        "article: 'no whites allowed' signs 'in revenge'",
         description="Chance a hostile landlord with a grievance refuses a Russian tenant.",
     )
     savings_horizon_months: float = param(
