@@ -29,7 +29,9 @@ class Wave(Strict):
         ge=1.0,
         le=6.0,
         unit="persons/party",
-        evidence="F33, F35",
+        evidence="F33 (63% of the first wave left with a partner: 1 + 0.63 = 1.6 persons a party); "
+        "the second wave's 2.0 is assumed (men travelled by car in twos and threes, F35: "
+        "mostly men)",
         description="Mean persons per migrant party (a single man or a family).",
     )
     remote_income_share: float = param(
@@ -37,7 +39,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="share of parties",
-        evidence="F34",
+        evidence="F34 (43% of emigrants worked for Russian companies before leaving: the first "
+        "wave's 0.45); the second wave's 0.15 is assumed near F34's 17% of Sep 2022, which "
+        "counts all emigrants",
         description="Parties living on a remote salary.",
     )
     needs_work_share: float = param(

@@ -143,7 +143,8 @@ class Town(Strict):
         ge=0,
         le=2_000_000,
         unit="persons",
-        evidence="F13 (130,000 Russian citizens resident in KZ by April), F14 for KG",
+        evidence="F13 (130,000 Russian citizens resident in KZ by April), F14 for KG; the split "
+        "between towns is assumed (the first wave went to the big cities)",
         description="First-wave relocants already present on the first day.",
     )
     crossing_share: float = param(
@@ -151,7 +152,8 @@ class Town(Strict):
         ge=0.0,
         le=1.0,
         unit="share of the country's entries",
-        evidence="F08 (Uralsk's region: 50,928 of about 150,000 KZ entries over 20-30 Sep)",
+        evidence="F08 (Uralsk's region: 50,928 of about 150,000 KZ entries over 20-30 Sep: 0.33); "
+        "the other towns' shares are assumed (their notes in the scenario file)",
         description="Share of the country's entries from Russia that arrive in this town.",
     )
     crossing_schedule: list[tuple[dt.date, Annotated[float, Field(ge=0.0, le=1.0)]]] = param(
