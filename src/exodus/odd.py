@@ -1,8 +1,9 @@
 """The parameter table of `docs/odd.md`, generated from the scenario schema.
 
-The ODD document lists every parameter with its default, bounds, unit, evidence, its kind and meaning. Written
-by hand, such a table drifts from the code within a week; here it is rendered from the same walk over
-the schema that `exodus explain` uses, and spliced into the document between two markers.
+The ODD document lists every parameter with its default, bounds, unit, evidence, the evidence's
+kind and meaning. Written by hand, such a table drifts from the code within a week; here it is
+rendered from the same walk over the schema that `exodus explain` uses, and spliced into the
+document between two markers.
 
     python -m exodus.odd                       # print the table
     python -m exodus.odd --write docs/odd.md   # replace the table in the document
