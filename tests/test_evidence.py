@@ -1,5 +1,6 @@
-"""Every parameter of the schema names evidence that holds: an accepted kind, existing data rows,
-article phrases that are really in the article."""
+"""Every parameter of the schema names evidence that holds: an accepted kind for its number (data,
+published, calibrated, assumed), existing data rows, phrases quoted from a row that are in it, and
+article phrases (for the mechanism) that are really in the article."""
 
 from __future__ import annotations
 
@@ -160,8 +161,7 @@ def test_baseline_notes_cite_existing_rows_and_real_phrases() -> None:
         for text in texts:
             evidence = parse_evidence(text)
             assert set(evidence.rows) <= set(observed), (key, text)
-            if text.startswith("article:"):
-                assert all(find_phrase(p).found for p in evidence.phrases), (key, text)
+            assert all(find_phrase(p).found for p in evidence.article_phrases), (key, text)
 
 
 # --- the shipped data ------------------------------------------------------------------------
@@ -239,12 +239,15 @@ def test_article_is_the_seed() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("article: 'there is no work here'", "article"),
+        ("article: 'there is no work here'", None),
         ("article: no quote at all", None),
         ("F15, F18 (asking rents)", "data"),
-        ("FLEE route choice (distance power)", "model"),
-        ("Lorenz et al. 2021 (lambda)", "model"),
+        ("FLEE route choice (distance power)", "published"),
+        ("Lorenz et al. 2021 (lambda)", "published"),
+        ("calibrated: ABC on targets C1-C6", "calibrated"),
+        ("calibrated", None),
         ("assumed: a month of hospitality", "assumed"),
+        ("assumed: half the rent threat; article: 'there is no work here'", "assumed"),
         ("assumed", None),
         ("geography", None),
         ("design: the mobilisation month", None),
@@ -258,3 +261,55 @@ def test_apostrophes_inside_words_are_not_quotes() -> None:
     evidence = parse_evidence("F12, F14 (slower by September: assumed a third of spring's)")
     assert evidence.phrases == ()
     assert evidence.rows == ("F12", "F14")
+
+
+def test_an_article_phrase_is_for_the_mechanism_not_the_number() -> None:
+    evidence = parse_evidence("assumed: half the rent threat; article: 'there is no work here'")
+    assert evidence.kind == "assumed"
+    assert evidence.article_phrases == ("there is no work here",)
+    assert evidence.phrases == ()
+    problems = evidence_problems(parse_evidence("article: 'there is no work here'"))
+    assert any("not an accepted kind" in p for p in problems)
+
+
+def test_a_data_phrase_must_be_in_its_row_but_an_article_phrase_need_not() -> None:
+    good = parse_evidence("F11 ('most stayed 1-2 days'); article: 'there is no work here'")
+    assert good.kind == "data" and good.phrases == ("most stayed 1-2 days",)
+    assert evidence_problems(good) == []
+    bad = parse_evidence("F11 ('there is no work here')")
+    assert any("is not in the text of F11" in p for p in evidence_problems(bad))
+
+
+def test_no_parameter_rests_on_an_article_phrase_alone() -> None:
+    alone = [leaf.path for leaf in PARAMS if leaf.evidence.lstrip().startswith("article:")]
+    assert not alone, f"an article phrase justifies a mechanism, not a number: {alone}"
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("towns.<name>.per_capita_income", "Kazakh only"),
+        ("towns.<name>.unemployment_rate", "Kazakh only"),
+        ("flows.relocant.needs_work_share", "only the second wave's age and sex"),
+        ("attitudes.initial_mean", "which side of the war"),
+        ("prices.alcohol_trend_per_year", "Kyrgyzstan"),
+    ],
+)
+def test_values_their_row_does_not_support_say_so(path: str, said: str) -> None:
+    """Rows that do not give the value are not passed off as its source (issue 14)."""
+    leaf = next(leaf for leaf in PARAMS if leaf.path == path)
+    assert said in leaf.evidence
+
+
+def test_evidence_table_opens_with_the_count_per_kind() -> None:
+    lines = (ROOT / "seeds" / "evidence.md").read_text("utf-8").splitlines()
+    assert lines[0] == "# Evidence for every parameter"
+    table = lines[2 : 2 + 2 + len(KINDS) + 1]
+    assert table[0].startswith("| kind | parameters |")
+    counts = {
+        kind: sum(parse_evidence(leaf.evidence).kind == kind for leaf in PARAMS) for kind in KINDS
+    }
+    for kind, row in zip(KINDS, table[2:], strict=False):
+        assert row.startswith(f"| {kind} | {counts[kind]} |"), row
+    assert table[-1].startswith(f"| all | {len(PARAMS)} |")
+    assert sum(counts.values()) == len(PARAMS), "a parameter lacks an accepted kind"

@@ -1,8 +1,19 @@
 """Evidence behind the parameters: the observed data, the article, and checks that citations hold.
 
 Every schema parameter names its evidence (see `exodus.scenario.schema.param`). This module finds
-the parameters in the schema, sorts each evidence string into one of the accepted kinds, and checks
-what can be checked: cited data rows exist, quoted article phrases really occur in the article.
+the parameters in the schema, sorts each evidence string into one of the accepted kinds of evidence
+for its *number*, and checks what can be checked: cited data rows exist, phrases quoted from a row
+are in it, quoted article phrases really occur in the article.
+
+The kinds (the start of the string says which):
+
+- `data`: a row id of `observed_2022.csv` first (`F15 ...`), then the arithmetic from it;
+- `published`: a published model or paper first (`FLEE ...`, see PUBLISHED_MODELS), and its value;
+- `calibrated: <the run that fitted it>`;
+- `assumed: <one line of reasoning>`.
+
+An article phrase justifies a mechanism, never a number: it may follow the number's evidence as
+`...; article: '<phrase>'`, and an evidence string that is only an article phrase is of no kind.
 """
 
 from __future__ import annotations
@@ -48,7 +59,11 @@ PUBLISHED_MODELS: dict[str, str] = {
 }
 """Published models an evidence string may start with, and what each one is."""
 
-KINDS = ("article", "data", "model", "assumed")
+KINDS = ("data", "published", "calibrated", "assumed")
+"""The accepted kinds of evidence for a parameter's number, in the order they are reported."""
+
+ARTICLE_MARK = re.compile(r"(?:^|(?<=[\s;,(]))article:")
+"""Where the article phrase for the mechanism begins (`article:` as a word)."""
 
 
 # --- the observed data and the article -------------------------------------------------------
@@ -164,40 +179,49 @@ def paragraph_of(text: str, index: int) -> int:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One evidence string, parsed: its kind, the rows it cites and the phrases it quotes."""
+    """One evidence string, parsed: the kind of evidence for its number, the rows it cites, the
+    phrases it quotes for the number and those it quotes from the article for the mechanism."""
 
     text: str
     kind: str | None
     rows: tuple[str, ...]
     phrases: tuple[str, ...]
+    """Quoted phrases of the number's evidence (before any `article:`)."""
     model: str | None = None
+    article_phrases: tuple[str, ...] = ()
+    """Quoted phrases after `article:`, which claim to come from the article."""
 
-    @property
-    def article_phrases(self) -> tuple[str, ...]:
-        """Quoted phrases that claim to come from the article."""
-        return self.phrases if self.kind == "article" else ()
+
+def split_article(text: str) -> tuple[str, str]:
+    """The number's evidence and the article part (from `article:` on; empty if none)."""
+    match = ARTICLE_MARK.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], text[match.start() :]
 
 
 def parse_evidence(text: str) -> Evidence:
     """Classify an evidence string; `kind` is None when it is none of the accepted kinds.
 
-    Accepted: `article: '<phrase>' ...`, a leading row id (`F15 ...`), a leading published model
-    name (`FLEE ...`), or `assumed: <reason>`.
+    Accepted: a leading row id (`F15 ...`: data), a leading published model name (`FLEE ...`:
+    published), `calibrated: <run>` or `assumed: <reason>`; any of them may add an article phrase
+    for the mechanism (`...; article: '<phrase>'`). An article phrase alone is no kind.
     """
     stripped = text.strip()
+    number, article = split_article(stripped)
     rows = tuple(dict.fromkeys(ROW_ID.findall(stripped)))
-    phrases = tuple(QUOTED.findall(stripped))
+    phrases = tuple(QUOTED.findall(number))
     kind: str | None = None
-    model = next((m for m in PUBLISHED_MODELS if re.match(rf"{m}\b", stripped)), None)
-    if stripped.startswith("article:") and phrases:
-        kind = "article"
-    elif re.match(r"F\d\d\b", stripped):
+    model = next((m for m in PUBLISHED_MODELS if re.match(rf"{m}\b", number)), None)
+    if re.match(r"F\d\d\b", number):
         kind = "data"
     elif model is not None:
-        kind = "model"
-    elif re.match(r"assumed:\s*\S", stripped):
+        kind = "published"
+    elif re.match(r"calibrated:\s*\S", number):
+        kind = "calibrated"
+    elif re.match(r"assumed:\s*\S", number):
         kind = "assumed"
-    return Evidence(stripped, kind, rows, phrases, model)
+    return Evidence(stripped, kind, rows, phrases, model, tuple(QUOTED.findall(article)))
 
 
 def evidence_problems(evidence: Evidence) -> list[str]:
@@ -205,8 +229,9 @@ def evidence_problems(evidence: Evidence) -> list[str]:
     problems: list[str] = []
     if evidence.kind is None:
         problems.append(
-            "not an accepted kind (article: '...', a row id F.., a published model, "
-            "or assumed: <reason>)"
+            "not an accepted kind for the number (a row id F.., a published model, "
+            "calibrated: <run> or assumed: <reason>; an article phrase justifies only the "
+            "mechanism, after them as '; article: ...')"
         )
     observed = load_observed()
     problems += [

@@ -1,7 +1,8 @@
 """`exodus explain`: every parameter with its value, bounds, unit and the evidence behind it.
 
-Without PARAM it lists all parameters; with PARAM it shows one in full, with the data rows it cites
-and the article phrase it quotes in context. `--all --markdown` writes the evidence table that is
+Without PARAM it lists all parameters with the kind of evidence for each number (data, published,
+calibrated, assumed); with PARAM it shows one in full, with the data rows it cites and the article
+phrase it quotes for its mechanism, in context. `--all --markdown` writes the evidence table that is
 committed as `seeds/evidence.md`.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from exodus.evidence import (
+    KINDS,
     PUBLISHED_MODELS,
     Evidence,
     Leaf,
@@ -42,11 +44,19 @@ REGENERATE = "exodus explain --all --markdown > seeds/evidence.md"
 
 KIND_NAMES = {
     "data": "observed data",
-    "article": "the article",
-    "model": "a published model",
+    "published": "a published model",
+    "calibrated": "a calibration run",
     "assumed": "an assumption",
     None: "NOT AN ACCEPTED KIND",
 }
+
+KIND_MEANINGS = {
+    "data": "a row of `data/observed_2022.csv` (F..) and the arithmetic from it to the value",
+    "published": "a published model or paper and its value",
+    "calibrated": "the calibration run that fitted it",
+    "assumed": "an assumption, with one line of reasoning",
+}
+"""What each kind of evidence for a number is, for the head of the evidence table."""
 
 
 class UsageError(Exception):
@@ -273,11 +283,19 @@ def fmt_bounds(leaf: Leaf) -> str:
 
 
 def kind_line(evidence: Evidence) -> str:
-    """The kind of an evidence string in words, with the model's reference if it names one."""
+    """The kind of an evidence string in words, with the model's reference if it names one and
+    whether the article is quoted for the mechanism."""
     name = KIND_NAMES[evidence.kind]
-    if evidence.kind == "model" and evidence.model:
-        return f"{name}: {PUBLISHED_MODELS[evidence.model]}"
+    if evidence.kind == "published" and evidence.model:
+        name = f"{name}: {PUBLISHED_MODELS[evidence.model]}"
+    if evidence.article_phrases:
+        name += "; the article for the mechanism"
     return name
+
+
+def kind_label(evidence: Evidence) -> str:
+    """The kind as one word for listings ('none' when it is not an accepted kind)."""
+    return evidence.kind or "none"
 
 
 def context(phrase: str, width: int = 60) -> str | None:
@@ -365,14 +383,32 @@ def _section(path: str) -> str:
     return path.split(".")[0] if "." in path else "scenario"
 
 
+def kind_counts(items: list[Entry]) -> dict[str | None, int]:
+    """Parameters per kind of evidence, in KIND_NAMES order (None: no accepted kind)."""
+    return {kind: sum(e.evidence.kind == kind for e in items) for kind in KIND_NAMES}
+
+
 def _summary(items: list[Entry]) -> list[str]:
-    counts = {kind: sum(e.evidence.kind == kind for e in items) for kind in KIND_NAMES}
+    counts = kind_counts(items)
     failing = sum(bool(e.problems) for e in items)
+    quoting = sum(bool(e.evidence.article_phrases) for e in items)
     return [
-        f"{len(items)} parameters: {counts['data']} cite observed data, {counts['article']} the "
-        f"article, {counts['model']} a published model, {counts['assumed']} are assumptions; "
-        f"{failing} have evidence that fails the checks."
+        f"{len(items)} parameters: {counts['data']} from observed data, {counts['published']} "
+        f"from a published model, {counts['calibrated']} calibrated, {counts['assumed']} "
+        f"assumed, {counts[None]} of no accepted kind; {quoting} also quote the article for "
+        f"their mechanism; {failing} have evidence that fails the checks."
     ]
+
+
+def _kind_table(items: list[Entry]) -> list[str]:
+    """Parameters per kind of evidence, as a markdown table."""
+    counts = kind_counts(items)
+    out = ["| kind | parameters | the number's evidence |", "|---|---|---|"]
+    out += [f"| {kind} | {counts[kind]} | {KIND_MEANINGS[kind]} |" for kind in KINDS]
+    if counts[None]:
+        out.append(f"| **none** | {counts[None]} | not an accepted kind: fails the checks |")
+    out.append(f"| all | {len(items)} | |")
+    return out
 
 
 def render_list(items: list[Entry], scenario_path: Path | None, *, full: bool) -> str:
@@ -391,7 +427,7 @@ def render_list(items: list[Entry], scenario_path: Path | None, *, full: bool) -
         )
         if full:
             lines.append(f"    {entry.leaf.description}")
-        lines.append(f"    evidence: {entry.leaf.evidence}{flag}")
+        lines.append(f"    evidence ({kind_label(entry.evidence)}): {entry.leaf.evidence}{flag}")
     if full:
         lines += ["", "[data rows cited]"]
         for row_id, cited_by in _rows_cited(items).items():
@@ -453,9 +489,12 @@ def render_markdown(items: list[Entry], scenario_path: Path | None, *, full: boo
     out = [
         "# Evidence for every parameter",
         "",
+        *_kind_table(items),
+        "",
         f"Generated by `{REGENERATE}`; do not edit by hand. Values are those of {source}.",
-        "Evidence is a row of `data/observed_2022.csv` (F..), a phrase of `seeds/article.txt`, "
-        "a published model, or an assumption with its reason.",
+        "The kind says where each number comes from: a row of `data/observed_2022.csv` (F..), "
+        "a published model, a calibration run, or an assumption with its reason. A phrase of "
+        "`seeds/article.txt` (after `article:`) justifies a mechanism, not a number.",
         "",
         *_summary(items),
     ]
@@ -464,7 +503,7 @@ def render_markdown(items: list[Entry], scenario_path: Path | None, *, full: boo
         if _section(entry.path) != section:
             section = _section(entry.path)
             out += ["", f"## {section}", ""]
-            header = ["parameter", "value", "bounds", "unit", "evidence"]
+            header = ["parameter", "value", "bounds", "unit", "kind", "evidence"]
             if full:
                 header.insert(1, "meaning")
             out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -473,6 +512,7 @@ def render_markdown(items: list[Entry], scenario_path: Path | None, *, full: boo
             fmt_values(entry.values),
             fmt_bounds(entry.leaf),
             entry.leaf.unit,
+            kind_label(entry.evidence),
             entry.leaf.evidence + (" **(check fails)**" if entry.problems else ""),
         ]
         if full:
@@ -592,8 +632,10 @@ def add_parser(subparsers: Any) -> None:
         "explain",
         help="show parameters with their value, bounds, unit and evidence",
         description=(
-            "List every scenario parameter with its value, bounds, unit and evidence, or show one "
-            "parameter in full: the data rows it cites and the article phrase it quotes in context."
+            "List every scenario parameter with its value, bounds, unit and evidence, with the "
+            "kind of evidence for its number (data, published, calibrated, assumed), or show one "
+            "parameter in full: the data rows it cites and the article phrase it quotes for its "
+            "mechanism, in context."
         ),
     )
     parser.add_argument(

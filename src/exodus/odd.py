@@ -1,8 +1,9 @@
 """The parameter table of `docs/odd.md`, generated from the scenario schema.
 
-The ODD document lists every parameter with its default, bounds, unit, evidence and meaning. Written
-by hand, such a table drifts from the code within a week; here it is rendered from the same walk over
-the schema that `exodus explain` uses, and spliced into the document between two markers.
+The ODD document lists every parameter with its default, bounds, unit, evidence, the evidence's
+kind and meaning. Written by hand, such a table drifts from the code within a week; here it is
+rendered from the same walk over the schema that `exodus explain` uses, and spliced into the
+document between two markers.
 
     python -m exodus.odd                       # print the table
     python -m exodus.odd --write docs/odd.md   # replace the table in the document
@@ -17,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from exodus.evidence import parameters
+from exodus.evidence import parameters, parse_evidence
 from exodus.explain import _md, default_of, fmt, fmt_bounds
 
 START = "<!-- parameters:start -->"
@@ -39,8 +40,8 @@ def parameter_table() -> str:
     in `scenarios/baseline_2022.yaml` and `seeds/evidence.md`).
     """
     lines = [
-        "| parameter | default | bounds | unit | evidence | description |",
-        "|---|---|---|---|---|---|",
+        "| parameter | default | bounds | unit | evidence | kind | description |",
+        "|---|---|---|---|---|---|---|",
     ]
     for leaf in parameters():
         cells = [
@@ -49,6 +50,7 @@ def parameter_table() -> str:
             fmt_bounds(leaf),
             leaf.unit,
             leaf.evidence,
+            parse_evidence(leaf.evidence).kind or "none",
             leaf.description,
         ]
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")

@@ -41,10 +41,8 @@ if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
     from exodus.scenario.schema import Attitudes as AttitudeParams
 
-TENURE_RENT_FACTOR = np.zeros(4)
-TENURE_RENT_FACTOR[[RENTER, STUDENT, OWNER, LANDLORD]] = (1.0, 1.0, 0.3, -0.5)
-"""How much of the rent threat each tenure feels, indexed by tenure: renters all of it, owners
-some, landlords gain from a rise."""
+TENURES = 4
+"""Number of tenure codes (OWNER, LANDLORD, RENTER, STUDENT): the length of a by-tenure table."""
 HABITUATING = ("rent", "price", "jobs", "disrespect")
 """Stressors households get used to when they hold steady."""
 
@@ -58,10 +56,23 @@ def size_weighted_mean(
     return np.divide(summed, total, out=np.zeros(n), where=total > 0)
 
 
-def contact_quality(effort: np.ndarray, disrespect: np.ndarray) -> np.ndarray:
-    """Quality of an encounter in [0, 1]: 0.5 for a neutral one, up with effort, down with
-    disrespect (Allport's conditions)."""
-    return 0.5 + 0.5 * (effort - disrespect)
+def tenure_rent_factor(p: AttitudeParams) -> np.ndarray:
+    """How much of the rent threat each tenure feels, indexed by tenure: renters all of it, owners
+    some, landlords gain from a rise."""
+    factor = np.zeros(TENURES)
+    factor[[RENTER, STUDENT, OWNER, LANDLORD]] = (
+        1.0,
+        1.0,
+        p.owner_rent_factor,
+        p.landlord_rent_factor,
+    )
+    return factor
+
+
+def contact_quality(effort: np.ndarray, disrespect: np.ndarray, p: AttitudeParams) -> np.ndarray:
+    """Quality of an encounter in [0, 1]: `contact_quality_neutral` for a neutral one, up with
+    effort, down with disrespect (Allport's conditions)."""
+    return p.contact_quality_neutral + p.contact_quality_slope * (effort - disrespect)
 
 
 class Attitudes:
@@ -71,6 +82,7 @@ class Attitudes:
         self.model = model
         self.rng = model.streams["attitudes"]
         self.params = model.settings.attitudes
+        self.tenure_rent_factor = tenure_rent_factor(self.params)
         hh = model.households
         n_hh = hh.n
         # influence network: `ties` neighbours drawn within the household's own town
@@ -114,7 +126,7 @@ class Attitudes:
             "legitimacy": size_weighted_mean(town, legitimacy, size, n),
             "present": present > 0,
             "need": p.need_floor + (1.0 - p.need_floor) * need_share,
-            "quality": size_weighted_mean(town, contact_quality(effort, disrespect), size, n),
+            "quality": size_weighted_mean(town, contact_quality(effort, disrespect, p), size, n),
             "disrespect": size_weighted_mean(town, disrespect, size, n),
             "cultural": np.where(present > 0, 1.0 - size_weighted_mean(town, effort, size, n), 0),
             "rent": np.clip(
@@ -174,11 +186,11 @@ class Attitudes:
         np.minimum(np.maximum(legitimacy, 0.0, out=legitimacy), 1.0, out=legitimacy)
         legitimacy *= spread(present)
         # threats: rent above expectations by tenure, job competition, prices above trend
-        threat = TENURE_RENT_FACTOR[hh.view("tenure")]
+        threat = self.tenure_rent_factor[hh.view("tenure")]
         threat *= spread(p.rent_weight * seen["rent"])
-        np.copyto(threat, 1.5 * p.rent_weight, where=hh.view("displaced"))
+        np.copyto(threat, p.displaced_rent_threat * p.rent_weight, where=hh.view("displaced"))
         unemployed = hh.view("in_labour_force") & ~hh.view("employed")
-        job_threat = np.where(unemployed, 1.0, 0.3)
+        job_threat = np.where(unemployed, 1.0, p.employed_job_threat)
         job_threat *= spread(p.job_weight * seen["jobs"])
         threat += job_threat
         income = hh.view("income")
@@ -187,7 +199,7 @@ class Attitudes:
         price_threat = spread(mean_income)
         price_threat /= income
         np.sqrt(price_threat, out=price_threat)
-        np.minimum(price_threat, 2.0, out=price_threat)
+        np.minimum(price_threat, p.price_threat_cap, out=price_threat)
         price_threat *= spread(p.price_weight * seen["price"])
         threat += price_threat
         town_threat = (
@@ -249,17 +261,17 @@ class Attitudes:
         # hosts and landlords meet their own guest or tenant
         guest = hh.hosting[hosts]
         change[hosts] += (
-            contact_quality(mig.integration_effort[guest], mig.disrespect[guest]) - threshold
+            contact_quality(mig.integration_effort[guest], mig.disrespect[guest], p) - threshold
         )
         tenant = units.view("tenant")[let]
         landlord = units.view("landlord")[let]
-        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant])
+        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant], p)
         tenant_gap -= threshold
         change += np.bincount(landlord, weights=p.landlord_contact * tenant_gap, minlength=hh.n)
         prior = hh.view("prior")
         change *= p.contact_gain
         prior += change
-        np.clip(prior, -3.0, 3.0, out=prior)
+        np.clip(prior, -p.prior_limit, p.prior_limit, out=prior)
 
     def influence(self, attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who hears one message of a random neighbour today, and the change it makes to each of

@@ -88,7 +88,7 @@ class Choice:
         speakers = np.asarray([t.russian_speaking_share for t in model.town_specs.values()])
         people, _ = self.present()
         diaspora = 1.0 + fl.diaspora_weight * (speakers + people / towns.population)
-        pull = (0.1 + room) * diaspora * towns.arrival_deterrence
+        pull = (fl.base_pull + room) * diaspora * towns.arrival_deterrence
         return pull, multiplier
 
     def present(self) -> tuple[np.ndarray, np.ndarray]:

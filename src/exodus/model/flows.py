@@ -140,6 +140,7 @@ class Flows:
         """Create parties of `wave` in the given towns (one entry per party); returns their rows."""
         model, rng = self.model, self.rng
         spec = self.waves[wave]
+        fl = model.settings.flows
         mig = model.migrants
         k = town.size
         rows = mig.grow(k)
@@ -156,12 +157,16 @@ class Flows:
         work_cut = min(1.0, remote_cut + spec.needs_work_share)
         source = np.where(u < remote_cut, REMOTE, np.where(u < work_cut, NEEDS_WORK, SAVINGS))
         mig.income_source[rows] = source
+        sigma = fl.remote_income_sigma
         mig.income[rows] = np.where(
-            source == REMOTE, spec.remote_income * rng.lognormal(-0.08, 0.4, size=k), 0.0
+            source == REMOTE,
+            spec.remote_income * rng.lognormal(-(sigma**2) / 2, sigma, size=k),
+            0.0,
         )
         mig.savings[rows] = rng.exponential(spec.savings, size=k) * mig.size[rows]
-        mig.integration_effort[rows] = beta_draws(rng, spec.integration_effort, k)
-        mig.disrespect[rows] = beta_draws(rng, spec.disrespect, k)
+        concentration = fl.trait_concentration
+        mig.integration_effort[rows] = beta_draws(rng, spec.integration_effort, k, concentration)
+        mig.disrespect[rows] = beta_draws(rng, spec.disrespect, k, concentration)
         # movers and stayers: each party's own pull onward around its wave's mean
         mig.onward_pull[rows] = beta_draws(
             rng, spec.onward_pull, k, concentration=spec.onward_pull_concentration
@@ -185,7 +190,9 @@ class Flows:
         rows = self.spawn(town, RELOCANT, day=0)
         mig = model.migrants
         # settled for months: spread arrival days over the spring (F12)
-        mig.arrival_day[rows] = -self.rng.integers(30, 200, size=rows.size)
+        fl = model.settings.flows
+        days_in = (fl.initial_days_in_min, fl.initial_days_in_max)
+        mig.arrival_day[rows] = -self.rng.integers(*days_in, size=rows.size)
         mig.count_start[rows] = mig.arrival_day[rows]
 
     # -- the day ----------------------------------------------------------------------------------

@@ -44,9 +44,7 @@ if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
 
 DAYS_PER_MONTH = 30.4
-SAVINGS_HORIZON_MONTHS = 3.0
-"""A party spreads its savings over this many months when judging what rent it can pay (assumed:
-it expects to wait out the mobilisation for a few months)."""
+"""Mean days in a calendar month (365 / 12, rounded): a unit conversion."""
 
 
 class Housing:
@@ -165,7 +163,8 @@ class Housing:
     def budget(self, rows: np.ndarray) -> np.ndarray:
         """Monthly rent a party will pay: a share of its income plus its savings spread out."""
         mig = self.model.migrants
-        means = mig.income[rows] + np.maximum(mig.savings[rows], 0.0) / SAVINGS_HORIZON_MONTHS
+        horizon = self.params.savings_horizon_months
+        means = mig.income[rows] + np.maximum(mig.savings[rows], 0.0) / horizon
         return self.params.migrant_rent_share * means
 
     def local_budget(self, rows: np.ndarray) -> np.ndarray:
@@ -309,7 +308,8 @@ class Housing:
         # that going ask or his reservation
         cutting = (rng.random(vacant.size) < self.cut_per_day) & (ask > going)
         if cutting.any() and p.ask_cut_median > 0:
-            cut = np.minimum(p.ask_cut_median * rng.lognormal(0.0, 0.6, size=vacant.size), 0.9)
+            spread = rng.lognormal(0.0, p.ask_cut_sigma, size=vacant.size)
+            cut = np.minimum(p.ask_cut_median * spread, p.ask_cut_max)
             lowest = np.minimum(np.maximum(going, floor), ask)
             units.asking_rent[vacant] = np.where(
                 cutting, np.maximum(ask * (1.0 - cut), lowest), ask
@@ -500,10 +500,12 @@ class Housing:
         return np.bincount(mig.town[rows], weights=mig.size[rows], minlength=self.model.towns.n)
 
     def take_short_stays(self) -> None:
-        """Parties without a bed who can pay three nights take a free short-stay bed."""
+        """Parties without a bed who can pay `short_stay_nights_paid` nights take a free
+        short-stay bed."""
         model, rng, mig = self.model, self.rng, self.model.migrants
         rows = self.unbedded()
-        nights = self.short_stay_nightly(mig.town[rows]) * mig.size[rows] * 3
+        paid = self.params.short_stay_nights_paid
+        nights = self.short_stay_nightly(mig.town[rows]) * mig.size[rows] * paid
         rows = rows[mig.savings[rows] >= nights]
         free = model.towns.short_stay_beds - self.occupancy(SHORT_STAY)
         granted = allocate_capacity(

@@ -137,8 +137,8 @@ def _build_towns(model: ExodusModel) -> TownState:
         * scale,
         shelter_beds=col([t.shelter_beds for t in specs]) * scale,
         background_stress=col([t.background_stress for t in specs]),
-        # assumed: a household has 1.5 earners, so one job pays income / 1.5
-        wage=household_income / 1.5,
+        # one job pays the household income over its earners (jobs.earners_per_household)
+        wage=household_income / model.settings.jobs.earners_per_household,
         food_index=np.ones(n),
         alcohol_index=np.ones(n),
         open_jobs=np.zeros(n),

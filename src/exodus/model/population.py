@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model.housing import DAYS_PER_MONTH
 from exodus.model.state import (
     LANDLORD,
     LOCAL_TENANT,
@@ -19,12 +20,10 @@ from exodus.model.state import (
 if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
 
-INCOME_SIGMA = 0.6
-"""Log-normal spread of household incomes (assumed: a typical urban income spread)."""
 
-
-def beta_draws(rng: np.random.Generator, mean: float, size: int, concentration: float = 4.0):
-    """Beta-distributed values in [0, 1] with the given mean (clipped away from 0 and 1)."""
+def beta_draws(rng: np.random.Generator, mean: float, size: int, concentration: float):
+    """Beta-distributed values in [0, 1] with the given mean (clipped away from 0 and 1, where
+    the Beta's parameters would vanish) and concentration a + b."""
     m = min(max(mean, 0.01), 0.99)
     return rng.beta(concentration * m, concentration * (1 - m), size=size)
 
@@ -63,7 +62,8 @@ def build_households(model: ExodusModel) -> Households:
         tenure[n_units + n_renters - n_students : n_units + n_renters] = STUDENT
         hh.tenure[rows] = tenure
         mean_income = spec.per_capita_income * spec.household_size / spec.rent_1room
-        income = mean_income * rng.lognormal(-(INCOME_SIGMA**2) / 2, INCOME_SIGMA, size=n)
+        sigma = sc.jobs.income_sigma
+        income = mean_income * rng.lognormal(-(sigma**2) / 2, sigma, size=n)
         is_student = tenure == STUDENT
         income[is_student] = mean_income * sc.housing.student_income_factor
         hh.income[rows] = income
@@ -73,12 +73,12 @@ def build_households(model: ExodusModel) -> Households:
         hh.russian_speaking[rows] = russian
         hh.grievance[rows] = rng.random(n) < att.grievance_prevalence[spec.country] * ~russian
         hh.fear[rows] = rng.random(n) < att.fear_prevalence
-        hh.compassion[rows] = beta_draws(rng, att.compassion_mean, n)
-        hh.empathy[rows] = beta_draws(rng, att.empathy_mean, n)
+        hh.compassion[rows] = beta_draws(rng, att.compassion_mean, n, att.trait_concentration)
+        hh.empathy[rows] = beta_draws(rng, att.empathy_mean, n, att.trait_concentration)
         hh.risk_aversion[rows] = rng.uniform(0, 2 * sc.collective.risk_aversion_mean, size=n)
         initial = rng.normal(att.initial_mean, att.initial_sd, size=n)
         initial += att.russian_speaking_bonus * russian
-        initial = np.clip(initial, -0.95, 0.95)
+        initial = np.clip(initial, -att.initial_limit, att.initial_limit)
         hh.attitude[rows] = initial
         hh.prior[rows] = np.arctanh(initial)
         start += n
@@ -101,7 +101,7 @@ def build_units(model: ExodusModel) -> Units:
     units.landlord[:] = landlords
     sigma = sc.housing.markup_sigma
     units.markup[:] = rng.lognormal(-(sigma**2) / 2, sigma, size=landlords.size)
-    lease_days = sc.housing.local_lease_months * 30.4
+    lease_days = sc.housing.local_lease_months * DAYS_PER_MONTH
     for t in range(model.towns.n):
         town_units = np.nonzero(units.town == t)[0]
         tenants = np.nonzero(

@@ -59,4 +59,4 @@ class Prices:
         )
         food = towns.food_index / food_expected - 1.0
         alcohol = towns.alcohol_index / alcohol_expected - 1.0
-        return np.maximum(0.7 * food + 0.3 * alcohol, 0.0)
+        return np.maximum(p.food_share * food + p.alcohol_share * alcohol, 0.0)

@@ -15,12 +15,6 @@ if TYPE_CHECKING:
     from exodus.model.model import ExodusModel
 
 
-FULL_USE = 0.95
-"""Beds count as full when this share is in use."""
-FREE_USE = 0.6
-"""Full beds count as free again when use falls below this share."""
-
-
 class Recorder:
     """Collects the day's figures from each mechanism and detects events."""
 
@@ -132,17 +126,19 @@ class Recorder:
         towns = self.model.towns
         picketing = towns.pickets > 0
         aiding = towns.aid > 0
-        # beds count as full from FULL_USE and as free again only below FREE_USE, so a bed taken
+        full_use = self.model.settings.housing.full_use
+        free_use = self.model.settings.housing.free_use
+        # beds count as full from `full_use` and as free again only below `free_use`, so a bed taken
         # and freed every other day does not make an event a day
         short_full = np.where(
             self._short_full,
-            housing["short_stay_use"] >= FREE_USE,
-            housing["short_stay_use"] >= FULL_USE,
+            housing["short_stay_use"] >= free_use,
+            housing["short_stay_use"] >= full_use,
         )
         shelter_full = np.where(
             self._shelter_full,
-            housing["shelter_use"] >= FREE_USE,
-            housing["shelter_use"] >= FULL_USE,
+            housing["shelter_use"] >= free_use,
+            housing["shelter_use"] >= full_use,
         )
         closure_calls = (
             self.model.collective.today["ready_share"]

@@ -19,7 +19,9 @@ class Attitudes(Strict):
         ge=-1.0,
         le=1.0,
         unit="attitude",
-        evidence="F31 (59% neutral, 13% pro-Russia, 22% pro-Ukraine, Nov 2022)",
+        evidence="assumed: a slightly warm start; F31 asks which side of the war Kazakh adults "
+        "support (59% neutral, 13% pro-Russia, 22% pro-Ukraine, Nov 2022), not how they see "
+        "the arrivals, so it bounds the value only loosely",
         description="Mean initial attitude of a Kazakh or Kyrgyz household.",
     )
     initial_sd: float = param(
@@ -27,7 +29,8 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="attitude",
-        evidence="F31 (opinions spread)",
+        evidence="assumed: opinions spread widely (F31 shows a divided public on the war, not on the "
+        "arrivals)",
         description="Spread of initial attitudes.",
     )
     russian_speaking_bonus: float = param(
@@ -35,7 +38,8 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="attitude",
-        evidence="F28; assumed kinship",
+        evidence="assumed: kinship warms Russian-speaking households by 0.2; F28 gives how many they "
+        "are, not how warm",
         description="Extra initial warmth of Russian-speaking households.",
     )
     rate: float = param(
@@ -51,7 +55,8 @@ class Attitudes(Strict):
         gt=0.0,
         le=1.0,
         unit="migrant share of residents",
-        evidence="Urselmans & Phelps 2018: perceived numbers drive threat; assumed half-point",
+        evidence="assumed: the arrivals are half-salient at 5% of residents; Urselmans & Phelps 2018 "
+        "for the mechanism (perceived numbers drive threat)",
         description="Migrant share at which the arrivals are half-salient.",
     )
     rent_weight: float = param(
@@ -59,7 +64,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'students sleep on the street'",
+        evidence="assumed: 1, the unit the other threat weights are set against; article: 'students "
+        "sleep on the street'",
         description="Weight of rent threat (renters feel it most).",
     )
     job_weight: float = param(
@@ -67,7 +73,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'there is no work here'",
+        evidence="assumed: half the rent threat (few locals compete with the arrivals for the same "
+        "jobs); article: 'there is no work here'",
         description="Weight of job-competition threat.",
     )
     price_weight: float = param(
@@ -75,7 +82,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'increased the price of rent and food'",
+        evidence="assumed: a little under half the rent threat (prices rise less than rents); "
+        "article: 'increased the price of rent and food'",
         description="Weight of price threat.",
     )
     disrespect_weight: float = param(
@@ -83,7 +91,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'they do not respect our culture'",
+        evidence="assumed: contempt is felt nearly as strongly as a rent rise (0.8); article: 'they "
+        "do not respect our culture'",
         description="Weight of observed disrespect.",
     )
     cultural_weight: float = param(
@@ -91,7 +100,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'they do not integrate with us'",
+        evidence="assumed: weaker than observed disrespect (distance, not offence); article: 'they "
+        "do not integrate with us'",
         description="Weight of cultural threat (low integration).",
     )
     security_weight: float = param(
@@ -99,7 +109,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'they will send the tanks to us'",
+        evidence="assumed: the few who fear an attack (F32) feel it nearly as strongly as a rent "
+        "rise (0.8); article: 'they will send the tanks to us'",
         description="Weight of security fear.",
     )
     legitimacy_weight: float = param(
@@ -107,7 +118,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'they are just cowards'",
+        evidence="assumed: a little over half the rent threat (0.6); article: 'they are just "
+        "cowards'",
         description="Weight of low legitimacy of the flight.",
     )
     grievance_weight: float = param(
@@ -115,7 +127,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: migrants 'treated as second-rate' in Russia",
+        evidence="assumed: a humiliated relative weighs nearly as much as a rent rise (0.8); "
+        "article: migrants 'treated as second-rate' in Russia",
         description="Weight of grievance.",
     )
     compassion_weight: float = param(
@@ -123,7 +136,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'the meaning of compassion and hospitality'",
+        evidence="assumed: twice the rent threat, so that compassion can outweigh the threats where "
+        "the need is visible; article: 'the meaning of compassion and hospitality'",
         description="Weight of compassion: helping someone in need, so it grows with the need "
         "the household sees (arrivals without a bed or in a shelter).",
     )
@@ -132,7 +146,8 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'if the situation were reversed ...'",
+        evidence="assumed: as strong as the rent threat (1); article: 'if the situation were "
+        "reversed ...'",
         description="Weight of empathy (perspective-taking): taking the arrivals' side, so it "
         "grows with how legitimate the household judges their flight.",
     )
@@ -188,7 +203,7 @@ class Attitudes(Strict):
         ge=0,
         le=5,
         unit="weight",
-        evidence="article: 'we also have our problems'",
+        evidence="assumed: half the rent threat (0.5); article: 'we also have our problems'",
         description="Weight of the town's background stress.",
     )
     grievance_prevalence: dict[Literal["KZ", "KG"], Share] = param(
@@ -210,7 +225,8 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: 'many show compassion for those who arrive'",
+        evidence="assumed: a little below the middle of the scale (0.45); article: 'many show "
+        "compassion for those who arrive'",
         description="Mean compassion (Beta distributed).",
     )
     empathy_mean: float = param(
@@ -218,7 +234,8 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: 'we would all have fled to Russia'",
+        evidence="assumed: below compassion (taking the side of those who fled asks more than "
+        "helping them); article: 'we would all have fled to Russia'",
         description="Mean empathy (Beta distributed).",
     )
     contact_gain: float = param(
@@ -226,7 +243,9 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="attitude per day",
-        evidence="article: 'we argued all night and now we are starting to live a new life together'",
+        evidence="assumed: a month with a guest of good quality (0.5 above the threshold) moves the "
+        "host's disposition by 1.2 on the atanh scale; article: 'we argued all night and "
+        "now we are starting to live a new life together'",
         description="Daily change of a host household's disposition, per unit of quality above "
         "the threshold; other kinds of contact count as shares of it (0 switches contact off).",
     )
@@ -271,7 +290,8 @@ class Attitudes(Strict):
         ge=-1.0,
         le=1.0,
         unit="quality",
-        evidence="Flache 2018 (contact backfires when encounters go badly); assumed level",
+        evidence="assumed: encounters below 0.3 on the [0, 1] quality scale go badly; Flache 2018 "
+        "for the mechanism (contact backfires when encounters go badly)",
         description="Contact of quality below this worsens attitudes (backfire).",
     )
     ties: int = param(
@@ -327,7 +347,8 @@ class Attitudes(Strict):
         ge=1.0,
         le=5.0,
         unit="multiplier",
-        evidence="article: Kazakhs 'spread many negative reactions ... on social media'",
+        evidence="assumed: negative messages persuade half again as much as positive ones; article: "
+        "Kazakhs 'spread many negative reactions ... on social media'",
         description="Negative messages persuade this many times more than positive ones.",
     )
     cross_group_credibility: float = param(
@@ -335,7 +356,8 @@ class Attitudes(Strict):
         ge=0.0,
         le=1.0,
         unit="multiplier",
-        evidence="Lorenz et al. 2021 (lower across groups)",
+        evidence="assumed: a neighbour of the other language group is half as credible; Lorenz et "
+        "al. 2021 for the mechanism (lower credibility across groups)",
         description="Credibility of a neighbour of the other language group.",
     )
     hostile_threshold: float = param(
@@ -353,4 +375,102 @@ class Attitudes(Strict):
         unit="attitude",
         evidence="assumed: clearly positive",
         description="Households above this are counted welcoming.",
+    )
+    owner_rent_factor: float = param(
+        0.3,
+        ge=-1.0,
+        le=1.0,
+        unit="share of a renter's rent threat",
+        evidence="assumed: an owner pays no rent but sees it rise for the children and relatives "
+        "who rent; about a third of what a renter feels",
+        description="Share of the rent threat an owner household feels (renters and students "
+        "feel all of it).",
+    )
+    landlord_rent_factor: float = param(
+        -0.5,
+        ge=-1.0,
+        le=1.0,
+        unit="share of a renter's rent threat",
+        evidence="assumed: a landlord gains from a rise, so it warms him; half as strongly as it "
+        "threatens a renter, as he still sees it hurt his tenants and neighbours",
+        description="Share of the rent threat a landlord household feels (negative: a rise "
+        "makes him warmer towards the arrivals).",
+    )
+    displaced_rent_threat: float = param(
+        1.5,
+        ge=0.0,
+        le=5.0,
+        unit="multiple of rent_weight",
+        evidence="assumed: losing one's lease is felt more than the full threat of a rise; half "
+        "again as much",
+        description="Rent threat of a household displaced by the arrivals (whatever the rents), "
+        "in multiples of the rent weight.",
+    )
+    employed_job_threat: float = param(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        unit="share of a seeker's job threat",
+        evidence="assumed: a worker in a job fears for it, but less than a seeker competing for "
+        "one; about a third",
+        description="Job threat felt by a household whose earner has a job, as a share of what "
+        "an unemployed earner feels (students feel none).",
+    )
+    price_threat_cap: float = param(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        unit="multiple of the mean household's price threat",
+        evidence="assumed: the price threat grows with the square root of how much poorer than "
+        "the town's mean a household is, up to twice the mean household's",
+        description="Most a poor household's price threat can exceed the threat of a household "
+        "at its town's mean income.",
+    )
+    contact_quality_neutral: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="quality",
+        evidence="assumed: an encounter in which effort and disrespect balance is of middling "
+        "quality, half-way up the [0, 1] scale the threshold is set on",
+        description="Quality of a contact whose migrant's integration effort equals his "
+        "disrespect.",
+    )
+    contact_quality_slope: float = param(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        unit="quality per unit of effort minus disrespect",
+        evidence="assumed: effort and disrespect move quality by half their difference, so "
+        "quality spans [0, 1] over their range (Allport's conditions, unweighted)",
+        description="How much a contact's quality rises with the migrant's integration effort "
+        "minus his disrespect.",
+    )
+    prior_limit: float = param(
+        3.0,
+        gt=0.0,
+        le=10.0,
+        unit="disposition (atanh of attitude)",
+        evidence="assumed: contact may push a disposition to tanh(3) = 0.995 of the attitude "
+        "scale and no further, so later perceptions and contact can still move it back",
+        description="Contact keeps a household's disposition within plus or minus this.",
+    )
+    initial_limit: float = param(
+        0.95,
+        gt=0.0,
+        lt=1.0,
+        unit="attitude",
+        evidence="assumed: no household starts at an end of the scale (at 0.95 the disposition "
+        "is atanh 1.83, within prior_limit)",
+        description="Initial attitudes are clipped to plus or minus this.",
+    )
+    trait_concentration: float = param(
+        4.0,
+        gt=0.0,
+        le=100.0,
+        unit="Beta a + b",
+        evidence="assumed: a broad spread of traits (a + b = 4: a trait of mean 0.5 has a "
+        "standard deviation of 0.22)",
+        description="Concentration of the Beta distributions of host households' compassion "
+        "and empathy around their means (higher: more alike).",
     )

@@ -12,7 +12,7 @@ from pydantic import (
     Field,
 )
 
-CALIBRATION = "ABC on targets C1-C6 of experiments/calibration_2022.yaml"
+CALIBRATION = "ABC on targets C1-C7 of experiments/calibration_2022.yaml"
 """Where a calibrated default comes from (docs/calibration.md; the shipped run is in
 docs/calibration/calibration_2022)."""
 

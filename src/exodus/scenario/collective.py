@@ -33,7 +33,8 @@ class Collective(Strict):
         ge=0.0,
         le=2.0,
         unit="attitude units",
-        evidence="Epstein civil violence (risk aversion x arrest probability); assumed level",
+        evidence="assumed: 0.2 per unit of risk aversion; Epstein civil violence for the mechanism "
+        "(risk aversion x arrest probability)",
         description="Perceived cost of protest, multiplied by each household's risk aversion.",
     )
     onset_share: float = param(
@@ -57,7 +58,8 @@ class Collective(Strict):
         ge=0.0,
         le=1.0,
         unit="share of households",
-        evidence="article: 'it is better to close the borders'; assumed level",
+        evidence="assumed: calls to close the border are heard once a tenth of a town's households "
+        "are ready to protest; article: 'it is better to close the borders'",
         description="Share of a town's households ready to protest at which calls to close the "
         "border are heard there (an event; they feed the national closure pressure).",
     )
@@ -66,15 +68,16 @@ class Collective(Strict):
         ge=0.0,
         le=1000.0,
         unit="per picket per 1000 people",
-        evidence="article: 'organize pickets to prevent them from passing'; assumed level (a "
-        "town with one picket a day per 10 000 residents loses half its pull)",
+        evidence="assumed: a town with one picket a day per 10 000 residents loses half its pull; "
+        "article: 'organize pickets to prevent them from passing'",
         description="A town's pull on arriving parties is divided by 1 + this x pickets per "
         "1000 residents (0: pickets deter no one).",
     )
     endogenous_entry_cap: bool = param(
         True,
         unit="switch",
-        evidence="article: calls to 'close the borders'",
+        evidence="assumed: a switch, on so that sustained pressure can act (government_tolerance "
+        "decides whether it does); article: calls to 'close the borders'",
         description="Whether a government facing sustained pressure to close the border caps "
         "entries into its country's towns.",
     )
@@ -118,7 +121,8 @@ class Collective(Strict):
         ge=0.0,
         le=1.0,
         unit="attitude",
-        evidence="article: 'humanitarian initiatives'",
+        evidence="assumed: only clearly warm households (attitude above 0.5) join aid; article: "
+        "'humanitarian initiatives'",
         description="Attitude above which a compassionate household joins aid.",
     )
     aid_compassion: float = param(
@@ -142,7 +146,8 @@ class Collective(Strict):
         ge=0.0,
         le=1000.0,
         unit="parties per initiative per day",
-        evidence="article: 'Many welcome Russians into their homes for free'; assumed level",
+        evidence="assumed: an initiative finds beds for two parties a day; article: 'Many welcome "
+        "Russians into their homes for free'",
         description="Parties without a bed that one aid initiative places with a welcoming "
         "household for free each day (beyond the households who offer by themselves).",
     )
@@ -177,7 +182,8 @@ class Collective(Strict):
         ge=0,
         le=1,
         unit="weight",
-        evidence="article: 'organize pickets'",
+        evidence="assumed: tension's weights sum to 1, hostility (0.4) the largest, readiness to "
+        "picket next (0.2); article: 'organize pickets'",
         description="Weight of readiness to picket in tension.",
     )
     tension_housing_weight: float = param(
@@ -185,7 +191,8 @@ class Collective(Strict):
         ge=0,
         le=1,
         unit="weight",
-        evidence="article: 'cannot pay the rent'",
+        evidence="assumed: housing distress a little below readiness to picket (0.15); article: "
+        "'cannot pay the rent'",
         description="Weight of locals displaced now and arrivals without a bed.",
     )
     tension_closure_weight: float = param(
@@ -193,7 +200,8 @@ class Collective(Strict):
         ge=0,
         le=1,
         unit="weight",
-        evidence="article: 'it is better to close the borders'",
+        evidence="assumed: the national closure pressure the smallest part (0.1); article: 'it is "
+        "better to close the borders'",
         description="Weight of the national closure pressure in tension.",
     )
     tension_stress_weight: float = param(
@@ -201,7 +209,8 @@ class Collective(Strict):
         ge=0,
         le=1,
         unit="weight",
-        evidence="article: 'we also have our problems'",
+        evidence="assumed: background stress as housing distress (0.15); article: 'we also have our "
+        "problems'",
         description="Weight of background stress in tension.",
     )
     hostile_share_full: float = param(

@@ -29,7 +29,9 @@ class Wave(Strict):
         ge=1.0,
         le=6.0,
         unit="persons/party",
-        evidence="F33, F35",
+        evidence="F33 (63% of the first wave left with a partner: 1 + 0.63 = 1.6 persons a party); "
+        "the second wave's 2.0 is assumed (men travelled by car in twos and threes, F35: "
+        "mostly men)",
         description="Mean persons per migrant party (a single man or a family).",
     )
     remote_income_share: float = param(
@@ -37,7 +39,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="share of parties",
-        evidence="F34",
+        evidence="F34 (43% of emigrants worked for Russian companies before leaving: the first "
+        "wave's 0.45); the second wave's 0.15 is assumed near F34's 17% of Sep 2022, which "
+        "counts all emigrants",
         description="Parties living on a remote salary.",
     )
     needs_work_share: float = param(
@@ -45,7 +49,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="share of parties",
-        evidence="F35",
+        evidence="assumed: a quarter of the first wave (most work remotely or live on savings: F33, "
+        "F34) and over half of the second (young and less often in remote jobs) need a "
+        "local job; F35 gives only the second wave's age and sex, not whether it needs work",
         description="Parties that need a local job (the rest live on savings).",
     )
     remote_income: float = param(
@@ -53,7 +59,9 @@ class Wave(Strict):
         ge=0.0,
         le=50.0,
         unit="months of the town's initial rent per month",
-        evidence="F33, F34 (IT salaries); assumed ratio to rent",
+        evidence="assumed: a remote salary of about three months of a town's initial one-room rent "
+        "for the first wave, two for the second; F33, F34 say who earns one (IT, Russian "
+        "employers), not how much",
         description="Monthly remote salary, in multiples of the town's initial one-room rent.",
     )
     savings: float = param(
@@ -69,7 +77,9 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: relocants 'asking the locals for advice', join 'joint protest actions'",
+        evidence="assumed: the first wave (0.7) seeks the locals out, the second (0.3) mostly waits "
+        "to move on; article: relocants 'asking the locals for advice', join 'joint protest "
+        "actions'",
         description="Mean effort to fit in (Beta distributed); raises contact quality.",
     )
     disrespect: float = param(
@@ -77,7 +87,8 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: deserters consider locals 'a band of nomads'",
+        evidence="assumed: a few show contempt, more of the second wave (0.1 and 0.35); article: "
+        "deserters consider locals 'a band of nomads'",
         description="Mean disrespect shown to hosts (Beta distributed); observed by hosts.",
     )
     legitimacy: float = param(
@@ -85,7 +96,8 @@ class Wave(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: 'not fleeing from war but from recruitment'",
+        evidence="assumed: hosts judge a flight from the war (0.65) more legitimate than a flight "
+        "from the draft (0.3); article: 'not fleeing from war but from recruitment'",
         description="How legitimate hosts judge this wave's flight; low legitimacy is a threat.",
     )
     onward_pull: float = param(
@@ -93,8 +105,10 @@ class Wave(Strict):
         ge=0.0,
         le=0.99,
         unit="share of movers",
-        evidence="F09 (40,000 left KZ onward within the first days; about 6000 by air); the second "
-        f"wave's value is calibrated ({CALIBRATION}, prior 0.2-0.9)",
+        evidence=f"calibrated: the second wave's value in the baseline ({CALIBRATION}, prior "
+        "0.3-0.99), fitted to exits and transit that include F09 (40,000 left KZ onward "
+        "within the first days); the first wave's 0.1 and the schema's second-wave 0.6 are "
+        "assumed",
         description="Mean share of a moving party's choices that go onward abroad when the only "
         "other option is its own town (a 1-day route; longer routes weigh less). Each party draws "
         "its own share around it (onward_pull_concentration).",
@@ -104,9 +118,9 @@ class Wave(Strict):
         ge=0.2,
         le=1000.0,
         unit="beta concentration (a + b)",
-        evidence="assumed: movers and stayers (Blumen, Kogan & McCarthy 1955): a wave mixes "
-        "parties set on going further with parties set on staying; the second wave's value is "
-        f"calibrated ({CALIBRATION})",
+        evidence=f"calibrated: the second wave's value in the baseline ({CALIBRATION}, prior "
+        "0.5-1000); the first wave's 1000 (parties alike) is assumed; the split into movers and "
+        "stayers is the mover-stayer model's (Blumen, Kogan & McCarthy 1955)",
         description="How alike a wave's parties are in their pull onward: each party draws its "
         "share from a beta distribution with the wave's onward_pull as mean and this as a + b. "
         "Low values split a wave into movers (near 1) and stayers (near 0); 1000 makes them alike.",
@@ -221,7 +235,8 @@ class Flows(Strict):
         ge=0.0,
         le=1.0,
         unit="per day",
-        evidence=f"F11 ('most stayed 1-2 days'); calibrated ({CALIBRATION}, prior 0.2-1)",
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.2-1); the schema default "
+        "0.6 is hand-set after F11 (most stayed 1-2 days)",
         description="Daily chance that a just-arrived party without a lease or a host weighs its "
         "options (stay, another town, onward, home).",
     )
@@ -325,9 +340,10 @@ class Flows(Strict):
     onward_capacity: dict[Literal["KZ", "KG"], Annotated[float, Field(ge=0, le=1_000_000)]] = param(
         {"KZ": 1_000_000.0, "KG": 1_000_000.0},
         unit="persons/day",
-        evidence="F04, F05, F07: exits from KZ held at 10,100-11,600 a day while entries fell "
-        "from 22,500 to 7,000 (flight seats and the roads south were the bottleneck); the "
-        f"baseline's KZ value is calibrated ({CALIBRATION}); KG assumed",
+        evidence=f"calibrated: the baseline's KZ value ({CALIBRATION}), after F04, F05, F07: exits "
+        "from KZ held at 10,100-11,600 a day while entries fell from 22,500 to 7,000 "
+        "(flight seats and the roads south were the bottleneck); the schema default (no "
+        "limit) and KG are assumed",
         description="Most people a day who can leave a country for the third countries; "
         "parties over it stay where they are and may try again another day.",
     )
@@ -368,3 +384,61 @@ class Flows(Strict):
         evidence="assumed: food and transport for one person",
         description="Monthly living costs besides housing, per person.",
     )
+    base_pull: float = param(
+        0.1,
+        ge=0.0,
+        le=10.0,
+        unit="share of free room",
+        evidence="assumed: a town with no free bed still draws a tenth of what one with every "
+        "bed free does (friends, a job offer, a flight on)",
+        description="Attractiveness of a town with no free places, before the diaspora and "
+        "deterrence; the share of free places adds to it.",
+    )
+    remote_income_sigma: float = param(
+        0.4,
+        ge=0.0,
+        le=3.0,
+        unit="log-normal sigma",
+        evidence="assumed: remote salaries vary by a factor of about 1.5 either way (F33: over "
+        "45% in IT, so a narrower spread than a town's incomes)",
+        description="Spread of a remote-earning party's salary around its wave's remote_income "
+        "(log-normal, mean-preserving).",
+    )
+    trait_concentration: float = param(
+        4.0,
+        gt=0.0,
+        le=100.0,
+        unit="Beta a + b",
+        evidence="assumed: a broad spread of traits (a + b = 4: a trait of mean 0.5 has a "
+        "standard deviation of 0.22)",
+        description="Concentration of the Beta distributions of a party's integration effort "
+        "and disrespect around its wave's means (higher: more alike).",
+    )
+    initial_days_in_min: int = param(
+        30,
+        ge=0,
+        le=1000,
+        unit="days before the first day",
+        evidence="assumed: the latest of the first wave already present came a month before "
+        "(the summer trickle, F12)",
+        description="The first wave present on the first day arrived between this many days "
+        "before it and initial_days_in_max (uniform, max excluded).",
+    )
+    initial_days_in_max: int = param(
+        200,
+        ge=1,
+        le=1000,
+        unit="days before the first day",
+        evidence="F12 (first-wave entries from 24 Feb 2022: 189 days before 1 Sep), rounded up",
+        description="Upper end (excluded) of how many days before the first day the first wave "
+        "present on it arrived.",
+    )
+
+    @model_validator(mode="after")
+    def _initial_days_in_ordered(self) -> Flows:
+        if self.initial_days_in_min >= self.initial_days_in_max:
+            raise ValueError(
+                f"initial_days_in_min ({self.initial_days_in_min}) must be below "
+                f"initial_days_in_max ({self.initial_days_in_max})"
+            )
+        return self

@@ -19,8 +19,9 @@ class Housing(Strict):
         ge=0.0,
         le=0.5,
         unit="share of the ask per extra bidder",
-        evidence="INET / Bank of England housing model: an offer with several bids is bid up by "
-        f"7.5% per extra round; F15 (calibrated: {CALIBRATION}, prior 0.03-0.15)",
+        evidence=f"calibrated: {CALIBRATION} (prior 0.03-0.15; F15 among its targets); the INET / "
+        "Bank of England housing model bids an offer with several bids up by 7.5% per extra "
+        "round",
         description="How much a listing's rent rises above its ask for each bidder beyond the "
         "first (never above what the second richest bidder can pay).",
     )
@@ -120,7 +121,8 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="log-normal sigma",
-        evidence="INET housing model (mark-ups drawn from listing data); assumed width",
+        evidence="assumed: asking rents spread about the town's rent with sigma 0.25; the INET "
+        "housing model for the mechanism (mark-ups drawn from listing data)",
         description="Spread of units' asking rents around the town's market rent.",
     )
     listing_response: float = param(
@@ -128,8 +130,8 @@ class Housing(Strict):
         ge=0.0,
         le=2.0,
         unit="share of owners per month per unit rent rise",
-        evidence=f"F15 (calibrated: {CALIBRATION}, prior 0.02-0.5); spare rooms and second flats "
-        "come onto the market as rents jump",
+        evidence=f"calibrated: {CALIBRATION} (prior 0.02-0.5; F15 among its targets); spare rooms and "
+        "second flats come onto the market as rents jump",
         description="Owners who list a unit each month, per unit of rent rise above the trend.",
     )
     local_lease_months: float = param(
@@ -172,7 +174,9 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="share of renters",
-        evidence="article: 'students sleep on the street because they cannot pay the rent'",
+        evidence="assumed: a fifth of renting households are students (university towns; no row "
+        "measures it); article: 'students sleep on the street because they cannot pay the "
+        "rent'",
         description="Share of renting households that are students.",
     )
     student_income_factor: float = param(
@@ -239,7 +243,8 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="compassion [0, 1]",
-        evidence="article: 'many welcome Russians into their homes for free'",
+        evidence="assumed: only the most compassionate households (above 0.75) take a stranger in "
+        "for free; article: 'many welcome Russians into their homes for free'",
         description="Owner households with compassion above this and a welcoming attitude "
         "offer a free bed.",
     )
@@ -264,6 +269,65 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="probability",
-        evidence="article: 'no whites allowed' signs 'in revenge'",
+        evidence="assumed: half of the hostile landlords with a grievance refuse a Russian tenant; "
+        "article: 'no whites allowed' signs 'in revenge'",
         description="Chance a hostile landlord with a grievance refuses a Russian tenant.",
+    )
+    savings_horizon_months: float = param(
+        3.0,
+        gt=0.0,
+        le=60.0,
+        unit="months",
+        evidence="assumed: a party expects to wait out the mobilisation for a few months",
+        description="A party spreads its savings over this many months when judging what rent "
+        "it can pay for a lease.",
+    )
+    ask_cut_sigma: float = param(
+        0.6,
+        ge=0.0,
+        le=3.0,
+        unit="log-normal sigma",
+        evidence="assumed: the INET model cuts by a log-normal percentage, whose width is "
+        "not at hand; a wide one: one standard deviation makes a cut 1.8 times its median or "
+        "1/1.8 of it",
+        description="Spread of the size of one ask cut around ask_cut_median (log-normal, "
+        "median ask_cut_median).",
+    )
+    ask_cut_max: float = param(
+        0.9,
+        gt=0.0,
+        le=1.0,
+        unit="share of the ask",
+        evidence="assumed: no single cut takes more than 90% off an ask",
+        description="Largest share of its ask a single cut takes off.",
+    )
+    short_stay_nights_paid: int = param(
+        3,
+        ge=1,
+        le=60,
+        unit="nights",
+        evidence="assumed: a party takes a short-stay bed only if its savings pay a few nights "
+        "(F11: most stayed 1-2 days)",
+        description="Nights a party without a bed must be able to pay from its savings to take "
+        "a free short-stay bed.",
+    )
+    full_use: float = param(
+        0.95,
+        gt=0.0,
+        le=1.0,
+        unit="share of beds in use",
+        evidence="assumed: a reporting threshold; a few beds are always changing hands, so 95% "
+        "in use is full",
+        description="Short-stay or shelter beds count as full (an event in events.csv) from "
+        "this share in use; it changes no behaviour.",
+    )
+    free_use: float = param(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        unit="share of beds in use",
+        evidence="assumed: a reporting threshold well below full_use, so a bed taken and freed "
+        "every day does not log an event each day",
+        description="Full beds count as free again (an event in events.csv) below this share "
+        "in use; it changes no behaviour.",
     )

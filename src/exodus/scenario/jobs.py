@@ -76,3 +76,24 @@ class Jobs(Strict):
         description="How much wage offers fall (rise) as the town's seekers per labour force "
         "rise above (fall below) their first-day level.",
     )
+    earners_per_household: float = param(
+        1.5,
+        ge=1.0,
+        le=5.0,
+        unit="earners per household",
+        evidence="assumed: 1.5 earners in a household of 3 persons (F29 gives the size, not the "
+        "earners)",
+        description="Earners per local household: a local job pays the town's mean household "
+        "income over this.",
+    )
+    income_sigma: float = param(
+        0.6,
+        ge=0.0,
+        le=3.0,
+        unit="log-normal sigma",
+        evidence="assumed: a typical urban income spread (F24: the mean wage is 1.5 times the "
+        "median, which a log-normal sigma of 0.9 would give; wages are more unequal than "
+        "household incomes)",
+        description="Spread of local household incomes around the town's mean (log-normal, "
+        "mean-preserving).",
+    )

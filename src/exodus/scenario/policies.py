@@ -41,7 +41,8 @@ class EntryCap(PolicyBase):
         ge=0,
         le=1_000_000,
         unit="persons/day per town",
-        evidence="article: calls to 'close the borders'",
+        evidence="assumed: a closed crossing by default (0 entries), the strongest cap; article: "
+        "calls to 'close the borders'",
         description="Entries allowed per town and day (0: closed).",
     )
 
@@ -157,7 +158,8 @@ class IntegrationCourse(PolicyBase):
         ge=0,
         le=1,
         unit="effort",
-        evidence="Allport: support of authorities; assumed level",
+        evidence="assumed: a course raises a party's integration effort by 0.3; Allport for the "
+        "mechanism (support of authorities)",
         description="Rise of a course-taker's integration effort (capped at 1).",
     )
     decay: float = param(
@@ -188,7 +190,8 @@ class InformationCampaign(PolicyBase):
         ge=0,
         le=1,
         unit="legitimacy",
-        evidence="F37 (the President: 'show care for them')",
+        evidence="assumed: a campaign raises the legitimacy a household sees by 0.2; F37 (the "
+        "President: show care for them) for the mechanism",
         description="Rise of the legitimacy a reached household sees in both waves' flight.",
     )
     decay: float = param(
@@ -210,7 +213,8 @@ class LocalHireProtection(PolicyBase):
         ge=0,
         le=5,
         unit="relative chance",
-        evidence="article: 'there is no work here'",
+        evidence="assumed: a protected labour market leaves a migrant a fifth of a local's chance of "
+        "a vacancy (0.7 without it); article: 'there is no work here'",
         description="Migrant hire weight while the policy acts.",
     )
 

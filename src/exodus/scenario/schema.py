@@ -3,8 +3,10 @@
 Each mechanism's parameters live in their own module beside it (`scenario/housing.py` for
 `model/housing.py`, and so on); this module assembles them into the `Scenario`. A scenario file is
 the only way into the model. Unknown keys are rejected, every number is bounded,
-and every parameter carries `unit` and `evidence` metadata: an article phrase ("article: ..."), a row
-id of `data/observed_2022.csv` ("F15"), or "assumed: <reason>". `exodus explain` prints them.
+and every parameter carries `unit` and `evidence` metadata whose start gives the kind of evidence for
+its number: a row id of `data/observed_2022.csv` ("F15 ..."), a published model ("FLEE ..."),
+"calibrated: <run>" or "assumed: <reason>", optionally followed by "article: '<phrase>'" for the
+mechanism (`exodus.evidence`). `exodus explain` prints them.
 """
 
 from __future__ import annotations

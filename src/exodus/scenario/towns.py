@@ -23,7 +23,8 @@ class Town(Strict):
     border: bool = param(
         False,
         unit="flag",
-        evidence="article: 'crossed the borders of Kazakhstan ... Uralsk and Petropavlovsk'",
+        evidence="assumed: Uralsk and Petropavlovsk sit at land crossings from Russia (public maps); "
+        "article: 'crossed the borders of Kazakhstan ... Uralsk and Petropavlovsk'",
         description="True for a town at a land crossing from Russia (a border town).",
     )
     lat: float = param(
@@ -55,7 +56,8 @@ class Town(Strict):
         ge=1.0,
         le=8.0,
         unit="persons/household",
-        evidence="F29",
+        evidence="F29 (3 persons in Kazakh towns); Bishkek's is assumed the same (F29 is Kazakh "
+        "only)",
         description="Mean persons per local household.",
     )
     renter_share: float = param(
@@ -103,7 +105,9 @@ class Town(Strict):
         gt=0,
         le=10_000_000,
         unit="local currency/month",
-        evidence="F25",
+        evidence="F25 (per-capita money income of the Kazakh regions and cities); F25 is Kazakh "
+        "only, so Bishkek's value is assumed (its note in the scenario file gives the "
+        "reasoning)",
         description="Per-capita money income; a household's income is this times its size.",
     )
     unemployment_rate: float = param(
@@ -111,7 +115,8 @@ class Town(Strict):
         ge=0.0,
         le=0.5,
         unit="share of labour force",
-        evidence="F26",
+        evidence="F26 (unemployment of the Kazakh regions and cities); F26 is Kazakh only, so "
+        "Bishkek's value is assumed (as Kazakhstan's; its note in the scenario file)",
         description="Unemployment among local households' earners on the first day.",
     )
     russian_speaking_share: float = param(
@@ -119,7 +124,8 @@ class Town(Strict):
         ge=0.0,
         le=1.0,
         unit="share of households",
-        evidence="F28 (ethnic Russian share)",
+        evidence="F28 (ethnic Russian share of Kazakh towns and regions); F28 is Kazakh only, so "
+        "Bishkek's value is assumed (its note in the scenario file)",
         description="Share of households of Russian language and culture.",
     )
     background_stress: float = param(
@@ -127,7 +133,9 @@ class Town(Strict):
         ge=0.0,
         le=1.0,
         unit="index [0, 1]",
-        evidence="article: 'we also have our problems, they attack us from Tajikistan' (Bishkek)",
+        evidence="assumed: none unless a scenario gives a town stress of its own (Bishkek 0.3 in the "
+        "baseline, a level no row measures); article: 'we also have our problems, they "
+        "attack us from Tajikistan' (Bishkek)",
         description="Town-level stress unrelated to the arrivals; adds to tension and hostility.",
     )
     initial_relocants: int = param(
@@ -135,7 +143,8 @@ class Town(Strict):
         ge=0,
         le=2_000_000,
         unit="persons",
-        evidence="F13 (130,000 Russian citizens resident in KZ by April), F14 for KG",
+        evidence="F13 (130,000 Russian citizens resident in KZ by April), F14 for KG; the split "
+        "between towns is assumed (the first wave went to the big cities)",
         description="First-wave relocants already present on the first day.",
     )
     crossing_share: float = param(
@@ -143,7 +152,8 @@ class Town(Strict):
         ge=0.0,
         le=1.0,
         unit="share of the country's entries",
-        evidence="F08 (Uralsk's region: 50,928 of about 150,000 KZ entries over 20-30 Sep)",
+        evidence="F08 (Uralsk's region: 50,928 of about 150,000 KZ entries over 20-30 Sep: 0.33); "
+        "the other towns' shares are assumed (their notes in the scenario file)",
         description="Share of the country's entries from Russia that arrive in this town.",
     )
     crossing_schedule: list[tuple[dt.date, Annotated[float, Field(ge=0.0, le=1.0)]]] = param(
