@@ -69,7 +69,8 @@ class Wave(Strict):
         ge=0.0,
         le=120.0,
         unit="months of the town's initial rent",
-        evidence="assumed: a few months' reserve",
+        evidence=f"calibrated: the second wave's value in the baseline ({CALIBRATION}, prior 1-5 "
+        "months of rent); the first wave's 6 and the schema's 4 are assumed: a few months' reserve",
         description="Mean savings on arrival (exponentially distributed).",
     )
     integration_effort: float = param(
@@ -235,7 +236,7 @@ class Flows(Strict):
         ge=0.0,
         le=1.0,
         unit="per day",
-        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.2-1); the schema default "
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.3-1); the schema default "
         "0.6 is hand-set after F11 (most stayed 1-2 days)",
         description="Daily chance that a just-arrived party without a lease or a host weighs its "
         "options (stay, another town, onward, home).",
@@ -253,7 +254,9 @@ class Flows(Strict):
         ge=0.0,
         le=1.0,
         unit="per day",
-        evidence="assumed: a quarter of the short-stay rate; a lease or a host ties a party down",
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.001-0.01; the data "
+        "to 4 Oct barely inform it); the schema's 0.0025 is assumed: a quarter of the short-stay "
+        "rate, as a lease or a host ties a party down",
         description="Daily chance that a party with a lease or a free bed weighs its options.",
     )
     unhoused_move_probability: float = param(

@@ -94,8 +94,10 @@ class Housing(Strict):
         ge=0.0,
         le=1.0,
         unit="per day",
-        evidence="assumed: owners make up a shortfall of listings below the usual vacancy within "
-        "about ten days, as the pre-shock market kept its vacancy while the first wave arrived",
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.033-0.3; the data to "
+        "4 Oct barely inform it); the schema's 0.1 is assumed: owners make up a shortfall of "
+        "listings below the usual vacancy within about ten days, as the pre-shock market kept its "
+        "vacancy while the first wave arrived",
         description="Share of a town's shortfall of vacant listings, below its usual vacancy, "
         "that owners list each day.",
     )
@@ -192,7 +194,8 @@ class Housing(Strict):
         ge=0.1,
         le=1.0,
         unit="share of monthly means",
-        evidence="assumed: a newcomer pays more of his means for a roof than a settled renter",
+        evidence=f"calibrated: the baseline's value ({CALIBRATION}, prior 0.4-0.8); the schema's "
+        "0.6 is assumed: a newcomer pays more of his means for a roof than a settled renter",
         description="Share of a party's monthly means (income, or savings spread over 3 months) "
         "it will pay in rent.",
     )
