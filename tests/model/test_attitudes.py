@@ -72,12 +72,6 @@ def test_attitudes_stay_within_bounds():
     assert a.min() >= -1.0 and a.max() <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open in issue 12: with issue 11's flows the first wave leaves a town without arrivals, so "
-    "rents stay near 1.0 (0.98-1.01 on 30 Nov at scale 0.01) and the premise that the trend alone "
-    "lifts them past 1.05 does not hold",
-)
 def test_rents_rising_on_their_trend_are_no_threat():
     """Threats are the rise above what households expected: with no arrivals, rents follow their
     background trend (F21) and the perceived rent and price threats stay near zero."""

@@ -39,14 +39,7 @@ def test_crossings_into_uralsk(baseline_run):
 @pytest.mark.parametrize(
     "town",
     [
-        pytest.param(
-            "Uralsk",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="moved by issue 11's calibrated daily choice: Uralsk's rent index +12.0% on "
-                "28 Sep (was about +50%); more of the wave moves on, fewer stay to bid (C4)",
-            ),
-        ),
+        "Uralsk",
         "Petropavlovsk",
     ],
 )
@@ -59,12 +52,6 @@ def test_border_town_asking_rents_by_28_september(baseline_run, town):
     assert rise > 0.10, rise
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open in issue 11: with the first wave's town constants Petropavlovsk's rise to 28 Sep is "
-    "+8.9% on the default seed, so Almaty's +2.3% is not 10 points below it; the daily choice "
-    "needs recalibrating with the constants",
-)
 def test_almaty_rents_rise_less_than_border_towns(baseline_run):
     """F16: no change in southern cities far from the border while the border towns jumped."""
     rows = baseline_run.timeseries
@@ -79,11 +66,6 @@ def test_rent_index_starts_at_one(baseline_run):
         assert column(baseline_run.timeseries, town, "rent_index")["2022-09-01"] == 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moved by issue 11's calibrated daily choice: Uralsk's mean rise to 28 Sep is +12.5% "
-    "over five seeds (+11.0% to +16.5%), under the 20% floor",
-)
 def test_the_september_rent_rise_is_not_one_lucky_seed(baseline):
     """The same targets on average over seeds: the rent response is calibrated, not the seed."""
     from exodus.runner import run_scenario
