@@ -122,6 +122,13 @@ def test_reference_renewal_asks_and_budgets_are_exodus_s(scenario):
     assert 0 < capped.sum() < capped.size and 0 < too_dear.sum() < too_dear.size
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="open in issue 13: on the ten-parameter calibration the plain-Mesa reference's town "
+    "mean attitudes are up to 0.0091 from exodus's (Petropavlovsk), over the 0.005 tolerance; the "
+    "reference fixes each household's price factor on day 0 while exodus recomputes it from "
+    "incomes that follow employment (issue 12), the likely cause",
+)
 def test_reference_attitudes_agree_within_tolerance(results):
     reference, exodus = results
     gap = np.abs(np.subtract(reference["attitude_mean"], exodus["attitude_mean"]))

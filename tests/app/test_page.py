@@ -169,13 +169,14 @@ def test_a_pinned_run_stays_the_compared_one(rc) -> None:
 
 def test_a_slider_rounding_a_scenario_value_to_its_step_changes_nothing() -> None:
     bid_up = next(knob for knob in KNOBS if knob.name == "bid_up")
-    in_force = {"bid_up": 0.1116}
-    assert not controls.moved(bid_up, {"bid_up": 0.11}, in_force)  # the slider's snap
-    assert controls.moved(bid_up, {"bid_up": 0.115}, in_force)  # one step: a change
+    in_force = {"bid_up": 0.1174}
+    assert not controls.moved(bid_up, {"bid_up": 0.115}, in_force)  # the slider's snap
+    assert controls.moved(bid_up, {"bid_up": 0.11}, in_force)  # one step below it: a change
     model_values = ClassroomModel.for_scenario("rent_cap")().in_force
-    snapped = {**model_values, "bid_up": 0.11}
+    assert model_values["bid_up"] == in_force["bid_up"]  # the calibrated baseline's
+    snapped = {**model_values, "bid_up": 0.115}
     keywords = controls.applied(snapped, model_values)
-    assert keywords["bid_up"] is None  # Reset keeps the scenario's own 0.1116
+    assert keywords["bid_up"] is None  # Reset keeps the scenario's own 0.1174
     assert keywords["rent_cap"] is None and keywords["rent_cap_on"] is None
     moved_cap = controls.applied({**snapped, "rent_cap": 0.2}, model_values)
     assert moved_cap["rent_cap"] == 0.2 and moved_cap["rent_cap_on"] is True
