@@ -42,7 +42,10 @@ def drive(
     empathy_weight,
     out,
 ):
-    """`Attitudes.drive` for every household, into `out`."""
+    """`Attitudes.drive` for every household, into `out`.
+
+    Three loops over each town's rows, each reading a few columns, so that the compiler vectorises
+    them (with many arrays in one loop it cannot rule out their overlap and stays scalar)."""
     for t in range(starts.size - 1):
         a, b = starts[t], starts[t + 1]
         summed = 0.0
@@ -50,30 +53,36 @@ def drive(
             summed += income[i]
         mean_income = summed / (b - a)
         for i in range(a, b):
-            legitimacy = legitimacy_t[t] + legitimacy_shift[i]
-            if legitimacy < 0.0:
-                legitimacy = 0.0
-            if legitimacy > 1.0:
-                legitimacy = 1.0
-            legitimacy *= present_t[t]
-            threat = tenure_rent_factor[tenure[i]] * rent_t[t]
-            if displaced[i]:
-                threat = displaced_threat
+            out[i] = np.sqrt(mean_income / income[i])
+        rent, jobs, price, town_threat = rent_t[t], jobs_t[t], price_t[t], town_threat_t[t]
+        for i in range(a, b):
+            threat = tenure_rent_factor[tenure[i]] * rent
+            threat = displaced_threat if displaced[i] else threat
             job_threat = 1.0 if (in_labour_force[i] and not employed[i]) else 0.3
-            threat += job_threat * jobs_t[t]
-            price_threat = np.sqrt(mean_income / income[i])
-            if price_threat > 2.0:
-                price_threat = 2.0
-            threat += price_threat * price_t[t]
-            threat += town_threat_t[t]
-            threat -= legitimacy_weight * legitimacy
+            threat += job_threat * jobs
+            price_threat = min(out[i], 2.0) if out[i] == out[i] else out[i]  # NaN as np.minimum
+            threat += price_threat * price
+            threat += town_threat
+            out[i] = threat
+        legitimacy_town, present, need, salience = (
+            legitimacy_t[t],
+            present_t[t],
+            need_t[t],
+            salience_t[t],
+        )
+        for i in range(a, b):
+            legitimacy = legitimacy_town + legitimacy_shift[i]
+            legitimacy = max(legitimacy, 0.0)
+            legitimacy = min(legitimacy, 1.0)
+            legitimacy *= present
+            threat = out[i] - legitimacy_weight * legitimacy
             threat += security_weight * (1.0 if fear[i] else 0.0)
             threat += grievance_weight * (1.0 if grievance[i] else 0.0)
-            warmth = need_t[t] * np.float64(compassion[i])
+            warmth = need * np.float64(compassion[i])
             legitimacy *= np.float64(empathy[i])
             legitimacy *= empathy_weight
             warmth += legitimacy
-            out[i] = (warmth - threat) * salience_t[t]
+            out[i] = (warmth - threat) * salience
 
 
 @kernel
