@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from exodus.model import attitude_kernels, compiled
+from exodus.model.population import town_starts
 from exodus.model.state import (
     LANDLORD,
     MIGRANT_TENANT,
@@ -85,7 +86,7 @@ class Attitudes:
             )
         self.salience = np.zeros(model.towns.n)
         self.town_sizes = np.asarray([r.stop - r.start for r in model.town_slices])
-        self.starts = np.asarray([r.start for r in model.town_slices] + [n_hh], dtype=np.int64)
+        self.starts = town_starts(model)
         self._scratch: dict[str, np.ndarray] = {}  # the compiled path's reused household arrays
         # the level of each habituating stressor households are used to (set on the first day)
         self.adapted: dict[str, np.ndarray] = {}

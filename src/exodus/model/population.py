@@ -29,6 +29,13 @@ def beta_draws(rng: np.random.Generator, mean: float, size: int, concentration: 
     return rng.beta(concentration * m, concentration * (1 - m), size=size)
 
 
+def town_starts(model: ExodusModel) -> np.ndarray:
+    """First household row of each town, then the number of households: town t's households are
+    rows `starts[t]:starts[t + 1]` (the form the compiled kernels take)."""
+    rows = model.town_slices
+    return np.asarray([r.start for r in rows] + [rows[-1].stop if rows else 0], dtype=np.int64)
+
+
 def households_per_town(model: ExodusModel) -> np.ndarray:
     """Household agents per town: population / household size, times the scale (at least 20)."""
     counts = [
