@@ -20,10 +20,10 @@ import numpy as np
 
 from exodus.model.groups import (
     allocate_capacity,
-    first_k_in_groups,
     match_within_groups,
     pick_affordable_in_groups,
 )
+from exodus.model.population import town_starts
 from exodus.model.state import (
     HOSTED,
     LANDLORD,
@@ -77,6 +77,7 @@ class Housing:
         units.asking_rent[: units.n] = units.markup[: units.n]
         self.today: dict[str, np.ndarray] = {}
         self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
+        self.starts = town_starts(model)
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -560,8 +561,10 @@ class Housing:
         free[offering] = False
         free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
         rows = np.nonzero(free)[0]
-        town = hh.town[rows].astype(np.int64)
-        chosen = rows[first_k_in_groups(town, self.rng.random(rows.size), wanted, towns.n)]
+        # ascending rows of households contiguous by town: each town's rows are one block, so
+        # the first k of each are found block by block (first_k_in_groups' choice, no gathers)
+        bounds = np.searchsorted(rows, self.starts)
+        chosen = rows[first_k_in_blocks(self.rng.random(rows.size), bounds, wanted)]
         self.aid_carry -= np.bincount(hh.town[chosen], minlength=towns.n)
         self.aid_carry = np.minimum(self.aid_carry, 1.0)  # unused placements do not pile up
         return chosen
@@ -645,3 +648,24 @@ class Housing:
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Share of a capacity in use (0 where there is none)."""
     return np.divide(capacity - free, capacity, out=np.zeros_like(capacity), where=capacity > 0)
+
+
+def first_k_in_blocks(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """`first_k_in_groups(group, key, k, n)` for items sorted by group: group g is the block
+    `bounds[g]:bounds[g + 1]`. The same mask: each block's `k[g]` smallest keys, ties in order."""
+    chosen = np.zeros(key.size, dtype=bool)
+    for g in range(bounds.size - 1):
+        want = int(k[g])
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        if want <= 0 or hi <= lo:
+            continue
+        if hi - lo <= want:
+            chosen[lo:hi] = True
+            continue
+        values = key[lo:hi]
+        cut = np.partition(values, want - 1)[want - 1]
+        below = values < cut
+        chosen[lo:hi] |= below
+        tied = lo + np.flatnonzero(values == cut)
+        chosen[tied[: want - np.count_nonzero(below)]] = True
+    return chosen
