@@ -152,7 +152,7 @@ class Attitudes:
         seen = self.perceptions()
         self.salience = seen["salience"]
         self.habituate(seen)
-        if compiled.enabled():
+        if compiled.enabled(hh.n):
             self.step_compiled(seen)
             return
         drive = self.drive(seen)

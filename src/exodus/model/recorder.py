@@ -72,7 +72,7 @@ class Recorder:
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
         tenure, displaced = hh.view("tenure"), hh.view("displaced")
-        if compiled.enabled():  # the same sums and counts in one pass (exodus.model.compiled)
+        if compiled.enabled(hh.n):  # the same sums and counts in one pass (exodus.model.compiled)
             attitude_sum, renters, displaced_count = household_kernels.household_tallies(
                 self._starts, hh.view("attitude"), tenure, displaced, RENTER, STUDENT
             )
