@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from exodus.model import compiled
-from exodus.model.groups import first_k_in_groups
-from exodus.model.housing import first_k_in_blocks
+from exodus.model.groups import first_k_in_groups, match_within_groups
+from exodus.model.housing import first_k_in_blocks, match_to_blocks
 from exodus.model.model import ExodusModel
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE
@@ -77,3 +77,19 @@ def test_first_k_in_blocks_is_first_k_in_groups_for_sorted_groups():
         assert np.array_equal(
             first_k_in_blocks(key, bounds, k), first_k_in_groups(group, key, k, groups)
         )
+
+
+def test_match_to_blocks_is_match_within_groups_for_sorted_b():
+    rng = np.random.default_rng(11)
+    for trial in range(300):
+        groups = int(rng.integers(1, 6))
+        sizes = rng.integers(0, 25, groups)
+        group_b = np.repeat(np.arange(groups), sizes)
+        group_a = rng.integers(0, groups, int(rng.integers(0, 40)))
+        ties = trial % 2  # whole-number keys make ties, which go in position order
+        key_a = rng.integers(0, 4, group_a.size) * 1.0 if ties else rng.random(group_a.size)
+        key_b = rng.integers(0, 4, group_b.size) * 1.0 if ties else rng.random(group_b.size)
+        bounds = np.r_[0, np.cumsum(sizes)]
+        fast = match_to_blocks(group_a, key_a, bounds, key_b)
+        slow = match_within_groups(group_a, key_a, group_b, key_b, groups)
+        assert all(np.array_equal(f, s) for f, s in zip(fast, slow, strict=True))
