@@ -42,7 +42,10 @@ def kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
         if compiled_fn is None:
             import numba
 
-            compiled_fn = numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+            try:
+                compiled_fn = numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+            except RuntimeError:  # nowhere writable to cache it: compile in this process only
+                compiled_fn = numba.njit(nogil=True, error_model="numpy")(fn)
         return compiled_fn(*args)
 
     call.__doc__, call.__name__, call.__wrapped__ = fn.__doc__, fn.__name__, fn  # type: ignore[attr-defined]
