@@ -40,6 +40,8 @@ def drive(
     security_weight,
     grievance_weight,
     empathy_weight,
+    employed_job_threat,
+    price_threat_cap,
     out,
 ):
     """`Attitudes.drive` for every household, into `out`.
@@ -58,9 +60,11 @@ def drive(
         for i in range(a, b):
             threat = tenure_rent_factor[tenure[i]] * rent
             threat = displaced_threat if displaced[i] else threat
-            job_threat = 1.0 if (in_labour_force[i] and not employed[i]) else 0.3
+            job_threat = 1.0 if (in_labour_force[i] and not employed[i]) else employed_job_threat
             threat += job_threat * jobs
-            price_threat = min(out[i], 2.0) if out[i] == out[i] else out[i]  # NaN as np.minimum
+            price_threat = out[i]
+            if price_threat > price_threat_cap:  # np.minimum's (NaN stays NaN)
+                price_threat = price_threat_cap
             threat += price_threat * price
             threat += town_threat
             out[i] = threat
@@ -99,6 +103,7 @@ def contact_and_target(
     landlords,
     threshold32,
     contact_gain,
+    prior_bound,
     prior,
     drive,
 ):
@@ -123,10 +128,10 @@ def contact_and_target(
             change += landlord_sum[i]
             change *= contact_gain
             p = prior[i] + change
-            if p < -3.0:
-                p = -3.0
-            if p > 3.0:
-                p = 3.0
+            if p < -prior_bound:
+                p = -prior_bound
+            if p > prior_bound:
+                p = prior_bound
             prior[i] = p
             drive[i] = p + drive[i]
     for k in range(landlords.size):

@@ -178,6 +178,13 @@ class Attitudes:
         hh, mig, units = model.households, model.migrants, model.units
         n = model.towns.n
         k = attitude_kernels
+        # the numbers `drive` and `contact` write inline, passed on: keep them equal to those
+        displaced_threat, employed_job_threat, price_threat_cap, prior_bound = (
+            1.5 * p.rent_weight,
+            0.3,
+            2.0,
+            3.0,
+        )
         drive = self._buffer("drive", hh.n, np.float64)
         present = seen["present"].astype(np.float64)
         town_threat = (
@@ -207,11 +214,13 @@ class Attitudes:
             p.compassion_weight * seen["need"],
             np.asarray(seen["salience"], dtype=np.float64),
             TENURE_RENT_FACTOR,
-            1.5 * p.rent_weight,
+            displaced_threat,
             p.legitimacy_weight,
             p.security_weight,
             p.grievance_weight,
             p.empathy_weight,
+            employed_job_threat,
+            price_threat_cap,
             drive,
         )
         prior = hh.view("prior")
@@ -257,6 +266,7 @@ class Attitudes:
             landlord,
             np.float32(threshold),
             float(p.contact_gain),
+            prior_bound,
             prior,
             drive,
         )
