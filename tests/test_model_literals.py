@@ -42,6 +42,10 @@ ALLOWED: dict[str, dict[float, str]] = {
         1000.0: CONVERSION,
         **dict.fromkeys((2, 3, 4, 5, 6, 7), SHAPE),
     },
+    "compiled.py": {
+        100_000: "MIN_ROWS: the model size from which the numba kernels run instead of numpy, "
+        "which give the same bytes (a speed threshold, no effect on results)",
+    },
     "flows.py": {
         0.5: "rounding to the nearest whole agent (floor(x + 0.5))",
         2: SHAPE + "; " + LOGNORMAL,

@@ -6,7 +6,12 @@ cumulative sums instead of a Python loop over agents.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from exodus.model.model import ExodusModel
 
 
 def rank_within_groups(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,3 +154,10 @@ def pick_affordable_in_groups(
     ok = n_affordable > 0
     picked[ok] = order[starts[group_of_chooser[ok]] + offset[ok]]
     return picked
+
+
+def town_starts(model: ExodusModel) -> np.ndarray:
+    """First household row of each town, then the number of households: town t's households are
+    rows `starts[t]:starts[t + 1]` (the form the compiled kernels take)."""
+    rows = model.town_slices
+    return np.asarray([r.start for r in rows] + [rows[-1].stop if rows else 0], dtype=np.int64)

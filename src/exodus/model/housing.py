@@ -20,9 +20,10 @@ import numpy as np
 
 from exodus.model.groups import (
     allocate_capacity,
-    first_k_in_groups,
     match_within_groups,
     pick_affordable_in_groups,
+    rank_within_groups,
+    town_starts,
 )
 from exodus.model.state import (
     HOSTED,
@@ -75,6 +76,7 @@ class Housing:
         units.asking_rent[: units.n] = units.markup[: units.n]
         self.today: dict[str, np.ndarray] = {}
         self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
+        self.starts = town_starts(model)
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -86,13 +88,10 @@ class Housing:
         if present.size == 0:
             return
         town = mig.town[present].astype(np.int64)
-        owners = np.nonzero(hh.view("tenure") == OWNER)[0]
-        ia, ib = match_within_groups(
-            town,
-            rng.random(present.size),
-            hh.town[owners].astype(np.int64),
-            rng.random(owners.size),
-            model.towns.n,
+        owners = np.nonzero(hh.view("tenure") == OWNER)[0]  # ascending: contiguous by town
+        key_a = rng.random(present.size)
+        ia, ib = match_to_blocks(
+            town, key_a, np.searchsorted(owners, self.starts), rng.random(owners.size)
         )
         tenants, landlords = present[ia], owners[ib]
         rows = self.add_units(landlords, spare=False)
@@ -562,8 +561,10 @@ class Housing:
         free[offering] = False
         free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
         rows = np.nonzero(free)[0]
-        town = hh.town[rows].astype(np.int64)
-        chosen = rows[first_k_in_groups(town, self.rng.random(rows.size), wanted, towns.n)]
+        # ascending rows of households contiguous by town: each town's rows are one block, so
+        # the first k of each are found block by block (first_k_in_groups' choice, no gathers)
+        bounds = np.searchsorted(rows, self.starts)
+        chosen = rows[first_k_in_blocks(self.rng.random(rows.size), bounds, wanted)]
         self.aid_carry -= np.bincount(hh.town[chosen], minlength=towns.n)
         self.aid_carry = np.minimum(self.aid_carry, 1.0)  # unused placements do not pile up
         return chosen
@@ -647,3 +648,57 @@ class Housing:
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Share of a capacity in use (0 where there is none)."""
     return np.divide(capacity - free, capacity, out=np.zeros_like(capacity), where=capacity > 0)
+
+
+def first_k_in_blocks(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """`first_k_in_groups(group, key, k, n)` for items sorted by group: group g is the block
+    `bounds[g]:bounds[g + 1]`. The same mask: each block's `k[g]` smallest keys, ties in order."""
+    chosen = np.zeros(key.size, dtype=bool)
+    for g in range(bounds.size - 1):
+        want = int(k[g])
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        if want <= 0 or hi <= lo:
+            continue
+        if hi - lo <= want:
+            chosen[lo:hi] = True
+            continue
+        values = key[lo:hi]
+        cut = np.partition(values, want - 1)[want - 1]
+        below = values < cut
+        chosen[lo:hi] |= below
+        tied = lo + np.flatnonzero(values == cut)
+        chosen[tied[: want - np.count_nonzero(below)]] = True
+    return chosen
+
+
+def match_to_blocks(
+    group_a: np.ndarray, key_a: np.ndarray, bounds_b: np.ndarray, key_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`match_within_groups(group_a, key_a, group_b, key_b, n)` for a B sorted by group (group g
+    is the block `bounds_b[g]:bounds_b[g + 1]`): the same pairs, without sorting all of B. Only
+    each block's first `k` items in (key, position) order can be matched, `k` the items of A in
+    the group, so only those are ordered."""
+    n_groups = bounds_b.size - 1
+    if group_a.size == 0 or bounds_b[-1] == bounds_b[0]:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    _, rank_a = rank_within_groups(group_a, key_a)
+    count_a = np.bincount(group_a, minlength=n_groups)
+    count_b = np.diff(bounds_b)
+    first_b = []  # each block's first min(count_a, count_b) items of B, in (key, position) order
+    for g in range(n_groups):
+        lo, hi = int(bounds_b[g]), int(bounds_b[g + 1])
+        want = int(min(count_a[g], hi - lo))
+        values = key_b[lo:hi]
+        if 0 < want < hi - lo:
+            cut = np.partition(values, want - 1)[want - 1]
+            candidates = np.flatnonzero(values <= cut)
+            order = candidates[np.argsort(values[candidates], kind="stable")][:want]
+        else:
+            order = np.argsort(values, kind="stable")[:want]
+        first_b.append(lo + order)
+    offset = np.r_[0, np.cumsum([part.size for part in first_b])[:-1]].astype(np.int64)
+    has_partner = rank_a < count_b[group_a]
+    ia = np.nonzero(has_partner)[0]
+    ib = np.concatenate(first_b)[offset[group_a[ia]] + rank_a[ia]]
+    return ia, ib

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model import compiled, household_kernels
+from exodus.model.groups import town_starts
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.model.state import MOBILISED, RELOCANT, RENTER, STUDENT
 
@@ -37,6 +39,7 @@ class Recorder:
         # takes it, and the households per town, are worked out once
         self._household_town = model.households.view("town").astype(np.intp)
         self._households_per_town = np.bincount(self._household_town, minlength=n)
+        self._starts = town_starts(model)
 
     def add_event(self, town: str, kind: str, detail: str, day: int | None = None) -> None:
         day = self.model.day if day is None else day
@@ -62,17 +65,23 @@ class Recorder:
             self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
         hh = model.households
-        attitude_mean = (
-            np.bincount(self._household_town, weights=hh.view("attitude"), minlength=n)
-            / self._households_per_town
-        )
         tenure, displaced = hh.view("tenure"), hh.view("displaced")
-        renters = np.empty(n, dtype=np.int64)
-        displaced_count = np.empty(n, dtype=np.int64)
-        for i, rows in enumerate(model.town_slices):  # counted slice by slice, no gathers
-            part = tenure[rows]
-            renters[i] = np.count_nonzero((part == RENTER) | (part == STUDENT))
-            displaced_count[i] = np.count_nonzero(displaced[rows])
+        if compiled.enabled(hh.n):  # the same sums and counts in one pass (exodus.model.compiled)
+            attitude_sum, renters, displaced_count = household_kernels.household_tallies(
+                self._starts, hh.view("attitude"), tenure, displaced, RENTER, STUDENT
+            )
+            attitude_mean = attitude_sum / self._households_per_town
+        else:
+            attitude_mean = (
+                np.bincount(self._household_town, weights=hh.view("attitude"), minlength=n)
+                / self._households_per_town
+            )
+            renters = np.empty(n, dtype=np.int64)
+            displaced_count = np.empty(n, dtype=np.int64)
+            for i, rows in enumerate(model.town_slices):  # counted slice by slice, no gathers
+                part = tenure[rows]
+                renters[i] = np.count_nonzero((part == RENTER) | (part == STUDENT))
+                displaced_count[i] = np.count_nonzero(displaced[rows])
         columns = {
             "migrants_present": present,
             "migrants_relocant": relocant * w,
