@@ -31,8 +31,9 @@ def test_tension_rises_in_border_towns_after_the_order(baseline_run, town):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="open in issue 11: on the ten-parameter calibration Bishkek's rent index peaks at "
-    "1.098, under the 1.1 every town was to pass: most of the second wave reaching Bishkek goes on",
+    reason="a known gap left by issue 11 (its closing note): on the ten-parameter calibration "
+    "Bishkek's rent index peaks at 1.098, under the 1.1 every town was to pass: most of the "
+    "second wave reaching Bishkek goes on",
 )
 def test_the_shock_reaches_border_towns_first(baseline_run):
     """Rents and tension move in the border towns before the inland towns."""
