@@ -187,8 +187,7 @@ class Attitudes:
         """`step` after the habituation, each household pass one compiled loop
         (`exodus.model.attitude_kernels`): the same arithmetic in the same order, the same bytes."""
         model, p = self.model, self.params
-        hh, mig, units = model.households, model.migrants, model.units
-        n = model.towns.n
+        hh, mig = model.households, model.migrants
         k = attitude_kernels
         drive = self._buffer("drive", hh.n, np.float64)
         present = seen["present"].astype(np.float64)
@@ -233,28 +232,8 @@ class Attitudes:
             prior -= drive
         # contact (as `contact`): the town terms here, the household loop compiled
         threshold = p.contact_quality_threshold
-        let = units.view("holder") == MIGRANT_TENANT
-        utown = units.view("town")
-        stock = np.maximum(np.bincount(utown, minlength=n), 1)
-        migrant_let = np.bincount(utown[let], minlength=n) / stock
-        workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
-        migrant_workers = np.bincount(mig.town[workers], minlength=n)
         employed = hh.view("employed")
-        local_workers = np.asarray(
-            [np.count_nonzero(employed[r]) for r in model.town_slices], dtype=np.float64
-        )
-        colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
-        exposure = np.stack([seen["share"], migrant_let, colleague_share])
-        if self.first_exposure is None:
-            self.first_exposure = exposure.copy()
-        new = np.maximum(exposure - self.first_exposure, 0.0)
-        town_gap = seen["quality"] - threshold
-        coworker = p.coworker_contact * new[2] * town_gap
-        town_term = (p.everyday_contact * new[0] + p.neighbour_contact * new[1]) * town_gap
-        tenant = units.view("tenant")[let]
-        landlord = units.view("landlord")[let]
-        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant], p)
-        tenant_gap -= threshold
+        coworker, town_term, landlord, tenant_gap = self.contact_terms(seen)
         landlord_sum = self._buffer("landlord_sum", hh.n, np.float64, zero=True)
         if p.contact_gain != 0:
             k.add_landlord_contact(landlord, p.landlord_contact * tenant_gap, landlord_sum)
@@ -372,13 +351,38 @@ class Attitudes:
         their guest, landlords with their migrant tenant, workers with migrant colleagues, every
         household with migrant tenants next door and with the arrivals in the street."""
         model, p = self.model, self.params
-        hh, mig, units = model.households, model.migrants, model.units
-        n = model.towns.n
+        hh, mig = model.households, model.migrants
         threshold = p.contact_quality_threshold
         hosts = np.nonzero(hh.view("hosting") >= 0)[0]
         hh.hosted_days[hosts] += 1
         if p.contact_gain == 0:
             return
+        coworker, town_term, landlord, tenant_gap = self.contact_terms(seen)
+        change = self.per_household(coworker)
+        change *= hh.view("employed")
+        change += self.per_household(town_term)
+        # hosts and landlords meet their own guest or tenant
+        guest = hh.hosting[hosts]
+        change[hosts] += (
+            contact_quality(mig.integration_effort[guest], mig.disrespect[guest], p) - threshold
+        )
+        change += np.bincount(landlord, weights=p.landlord_contact * tenant_gap, minlength=hh.n)
+        prior = hh.view("prior")
+        change *= p.contact_gain
+        prior += change
+        np.clip(prior, -p.prior_limit, p.prior_limit, out=prior)
+
+    def contact_terms(
+        self, seen: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The contact of the day that both paths (numpy `contact`, compiled `step_compiled`)
+        share: per town, the coworker term (for employed households) and the everyday and
+        neighbour term, each the new exposure times the quality gap; and per unit let to a
+        migrant, its landlord and the tenant's quality gap."""
+        model, p = self.model, self.params
+        hh, mig, units = model.households, model.migrants, model.units
+        n = model.towns.n
+        threshold = p.contact_quality_threshold
         # everyday encounters and migrant neighbours, in proportion to their shares
         let = units.view("holder") == MIGRANT_TENANT
         utown = units.view("town")
@@ -387,8 +391,7 @@ class Attitudes:
         # colleagues: the migrant share of the town's workers
         workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         migrant_workers = np.bincount(mig.town[workers], minlength=n)
-        employed = hh.view("employed")
-        local_workers = np.bincount(hh.view("town"), weights=employed, minlength=n)
+        local_workers = np.bincount(hh.view("town"), weights=hh.view("employed"), minlength=n)
         colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
         # the surveyed attitudes already hold the contact of the first day (the spring's
         # relocants): only encounters beyond it move dispositions
@@ -397,25 +400,13 @@ class Attitudes:
             self.first_exposure = exposure.copy()
         new = np.maximum(exposure - self.first_exposure, 0.0)
         town_gap = seen["quality"] - threshold
-        change = self.per_household(p.coworker_contact * new[2] * town_gap)
-        change *= employed
-        change += self.per_household(
-            (p.everyday_contact * new[0] + p.neighbour_contact * new[1]) * town_gap
-        )
-        # hosts and landlords meet their own guest or tenant
-        guest = hh.hosting[hosts]
-        change[hosts] += (
-            contact_quality(mig.integration_effort[guest], mig.disrespect[guest], p) - threshold
-        )
+        coworker = p.coworker_contact * new[2] * town_gap
+        town_term = (p.everyday_contact * new[0] + p.neighbour_contact * new[1]) * town_gap
         tenant = units.view("tenant")[let]
         landlord = units.view("landlord")[let]
         tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant], p)
         tenant_gap -= threshold
-        change += np.bincount(landlord, weights=p.landlord_contact * tenant_gap, minlength=hh.n)
-        prior = hh.view("prior")
-        change *= p.contact_gain
-        prior += change
-        np.clip(prior, -p.prior_limit, p.prior_limit, out=prior)
+        return coworker, town_term, landlord, tenant_gap
 
     def influence(self, attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who hears one message of a random neighbour today, and the change it makes to each of
