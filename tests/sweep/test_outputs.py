@@ -119,3 +119,40 @@ def test_seed_noise_is_the_replicates_difference_over_the_design_step() -> None:
     values = pd.Series([2.0, 2.1, 1.5, 1.4, 9.0], index=runs.index)
     assert outputs.seed_noise(values, runs, levels=4) == pytest.approx(0.15)
     assert np.isnan(outputs.seed_noise(values, runs[runs.replicate == 0], levels=4))
+
+
+def test_a_ranking_with_replicates_writes_every_parameter_and_the_seed_noise(tmp_path) -> None:
+    """A Morris design over a, b, c with two replicates per point whose peak rents differ by
+    0.01: ranking.csv holds one row per parameter, and report.md's table ends with the seed-noise
+    row, small against a's effect."""
+    from exodus.sweep.report import _ranking
+
+    experiment = Experiment.model_validate(
+        {
+            "name": "m",
+            "scenarios": ["x.yaml"],
+            "seed": 5,
+            "design": "morris",
+            "samples": 6,
+            "replicates": 2,
+            "parameters": {f"p.{k}": {"low": 0, "high": 1} for k in "abc"},
+        }
+    )
+    points = design_points(experiment)
+    info = {"experiment": experiment.model_dump(mode="json"), "design_points": points}
+    frames = []
+    for i, p in enumerate(points):
+        for replicate in (0, 1):
+            run = _run(f"r{2 * i + replicate:06d}", peak=1.5 + p["p.a"] + 0.01 * replicate)
+            run["tension_index"] = 0.1 * p["p.b"] + 0.01 * p["p.a"]
+            run["point"], run["replicate"] = i, replicate
+            frames.append(run)
+    frame = pd.concat(frames, ignore_index=True)
+    _, lines, written = _ranking(info, frame, tmp_path)
+    assert tmp_path / "ranking.csv" in written
+    table = pd.read_csv(tmp_path / "ranking.csv")
+    assert list(table["parameter"]) == ["p.a", "p.b", "p.c"]
+    noise = next(line for line in lines if "*seed noise*" in line)
+    cells = [c.strip() for c in noise.strip("|").split("|")]
+    peak_rent = cells[3]  # rank, parameter, mean, then the outputs in order
+    assert float(peak_rent) == pytest.approx(0.01 / (2 / 3), abs=0.01)

@@ -408,6 +408,21 @@ def _ranking(
         for row in table:
             cells = " | ".join(_fmt2(row[n]) for n in names)
             lines.append(f"| {row['rank']} | {row['parameter']} | {_fmt2(row['mean'])} | {cells} |")
+            csv_rows.append(
+                {
+                    "scenario": scenario,
+                    "rank": row["rank"],
+                    "parameter": row["parameter"],
+                    "mean": row["mean"],
+                    **{n: row[n] for n in names},
+                    **{
+                        f"{n}_mu_star": float(
+                            per[n]["mu_star"][per[n]["names"].index(row["parameter"])]
+                        )
+                        for n in names
+                    },
+                }
+            )
         if "replicate" in runs and runs["replicate"].nunique() > 1:
             mine = runs[runs["scenario"] == scenario]
             noise = {}
@@ -424,21 +439,6 @@ def _ranking(
                 "point, as if the two ends of a step had independent seeds), over the largest mu* "
                 "of the output: a parameter whose cell is not well above it is not told from luck.",
             ]
-            csv_rows.append(
-                {
-                    "scenario": scenario,
-                    "rank": row["rank"],
-                    "parameter": row["parameter"],
-                    "mean": row["mean"],
-                    **{n: row[n] for n in names},
-                    **{
-                        f"{n}_mu_star": float(
-                            per[n]["mu_star"][per[n]["names"].index(row["parameter"])]
-                        )
-                        for n in names
-                    },
-                }
-            )
         lines.append("")
     if ranked:
         first = scenarios[0]
