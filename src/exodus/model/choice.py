@@ -40,9 +40,9 @@ def outside_days(model: ExodusModel, node: str) -> np.ndarray:
     return np.min(model.travel_days + direct[None, :], axis=1) if n else direct
 
 
-def odds(share: float) -> float:
-    """A share as odds against the alternative (0.6 -> 1.5)."""
-    return share / max(1.0 - share, 1e-9)
+def odds(share: float | np.ndarray) -> float | np.ndarray:
+    """A share (or an array of them) as odds against the alternative (0.6 -> 1.5)."""
+    return share / np.maximum(1.0 - share, 1e-9)
 
 
 class Choice:
@@ -133,8 +133,7 @@ class Choice:
         w[np.arange(m), origin] = stay  # the present town, as FLEE, without capacity or distance
         wave = mig.wave[rows]
         waves = (fl.relocant, fl.mobilised)
-        share = mig.onward_pull[rows]
-        onward_odds = share / np.maximum(1.0 - share, 1e-9)
+        onward_odds = odds(mig.onward_pull[rows])
         home_odds = np.asarray([odds(x.home_pull) for x in waves])[wave]
         if model.date <= fl.mobilisation_end:
             home_odds = np.where(
