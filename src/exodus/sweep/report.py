@@ -365,10 +365,8 @@ def _ranking(
     chosen = outputs.available(list(frame.columns))
     if not chosen:
         return {}, [], []
-    results = {
-        o.name: design_indices(info, frame, outputs.run_values(frame, o, info), o.name)
-        for o in chosen
-    }
+    per_run = {o.name: outputs.run_values(frame, o, info) for o in chosen}
+    results = {o.name: design_indices(info, frame, per_run[o.name], o.name) for o in chosen}
     scenarios = sorted({s for r in results.values() for s in r["by_scenario"]})
     lines = [
         "## Ranking over the outputs users read (Morris mu*)",
@@ -429,7 +427,7 @@ def _ranking(
             for o in chosen:
                 if o.name in per:
                     top = np.nanmax(np.asarray(per[o.name]["mu_star"], dtype=float))
-                    raw = outputs.seed_noise(outputs.run_values(frame, o, info), mine, levels)
+                    raw = outputs.seed_noise(per_run[o.name], mine, levels)
                     noise[o.name] = raw / top if top > 0 else float("nan")
             cells = " | ".join(_fmt2(noise[n]) for n in names)
             lines += [
