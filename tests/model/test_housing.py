@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from exodus.model.model import ExodusModel
-from exodus.model.state import HOSTED, LEASE, LOCAL_TENANT, MIGRANT_TENANT, VACANT, WITHDRAWN
+from exodus.model.state import (
+    HOSTED,
+    LEASE,
+    LOCAL_TENANT,
+    MIGRANT_TENANT,
+    SHORT_STAY,
+    VACANT,
+    WITHDRAWN,
+)
 from exodus.runner import run_scenario
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE, column, run_model
@@ -156,3 +164,31 @@ def test_statuses_and_pointers_agree_after_a_month(short):
     assert (mig.view("unit")[leased] >= 0).all() and (mig.view("unit")[~leased] == -1).all()
     hosted = alive & (mig.view("housing") == HOSTED)
     assert (hh.hosting[mig.view("host")[hosted]] == np.nonzero(hosted)[0]).all()
+
+
+def test_aid_lodges_arrivals_for_free_before_they_pay_for_a_night(short):
+    """An aid initiative meets newcomers without a bed before they take a short stay: on the first
+    day it places its quota (two parties an initiative, at the agent weight) with welcoming owners,
+    who take one party each, and the rest of the newcomers, who can pay, take short stays."""
+    model = ExodusModel(short)
+    housing, mig, hh, towns = model.housing, model.migrants, model.households, model.towns
+    town = model.towns.names.index("Uralsk")
+    arrivals = model.flows.spawn(np.full(40, town), 1, day=0)
+    mig.savings[arrivals] = 100.0  # every one of them could pay for a short stay
+    towns.short_stay_beds[town] = 1e6  # and find one
+    placements = short.collective.aid_placements_per_day
+    towns.aid[:] = 0
+    towns.aid[town] = np.ceil(3 / (placements * model.scale))  # at least three placements today
+    quota = int(np.floor(towns.aid[town] * placements * model.scale))
+    housing.place_with_aid()
+    housing.take_short_stays()
+    hosted = arrivals[mig.housing[arrivals] == HOSTED]
+    assert hosted.size == quota
+    hosts = mig.host[hosted]
+    assert np.unique(hosts).size == quota and (hh.hosting[hosts] == hosted).all()
+    assert (hh.attitude[hosts] > short.attitudes.welcoming_threshold).all()
+    assert (hh.town[hosts] == town).all()
+    assert (mig.housing[arrivals[mig.housing[arrivals] != HOSTED]] == SHORT_STAY).all()
+    # the quota is used up: a second pass the same day places no one
+    housing.place_with_aid()
+    assert np.count_nonzero(mig.housing[arrivals] == HOSTED) == quota

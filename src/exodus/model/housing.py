@@ -192,6 +192,7 @@ class Housing:
         self.let_vacant_units(movers)
         self.update_market_rent()
         self.end_hosting()
+        self.place_with_aid()
         self.take_short_stays()
         self.offer_free_beds()
         self.open_shelters()
@@ -529,12 +530,39 @@ class Housing:
         )[0]
 
     def offer_free_beds(self) -> None:
-        """Willing households take in parties that have no bed, one party each."""
+        """Willing households take in parties that still have no bed, one party each."""
+        self.host(self.unbedded(), self.willing_hosts())
+
+    def place_with_aid(self) -> None:
+        """Aid initiatives meet parties without a bed (at the crossing, the station) and place them
+        with welcoming households before they pay for a night: a free bed is taken over a paid one.
+        `aid_placements_per_day` per initiative (`exodus.model.collective`), the rest carried to
+        the next day, at most one."""
+        model = self.model
+        hh, towns = model.households, model.towns
+        self.aid_carry += towns.aid * model.settings.collective.aid_placements_per_day * model.scale
+        wanted = np.floor(self.aid_carry).astype(np.int64)
+        if not wanted.any():
+            return
+        guests = self.unbedded()
+        # no more placements than the town has parties to place
+        wanted = np.minimum(wanted, np.bincount(model.migrants.town[guests], minlength=towns.n))
+        free = (hh.view("tenure") == OWNER) & (hh.view("hosting") < 0)
+        free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
+        rows = np.nonzero(free)[0]
+        # ascending rows of households contiguous by town: each town's rows are one block, so
+        # the first k of each are found block by block (first_k_in_groups' choice, no gathers)
+        bounds = np.searchsorted(rows, self.starts)
+        hosts = rows[first_k_in_blocks(self.rng.random(rows.size), bounds, wanted)]
+        placed = self.host(guests, hosts)
+        self.aid_carry -= np.bincount(hh.town[placed], minlength=towns.n)
+        self.aid_carry = np.minimum(self.aid_carry, 1.0)  # unused placements do not pile up
+
+    def host(self, guests: np.ndarray, hosts: np.ndarray) -> np.ndarray:
+        """Match parties with hosts of their town at random, one party each, and lodge them for
+        free; returns the hosts who took a guest."""
         model, rng = self.model, self.rng
         mig, hh = model.migrants, model.households
-        guests = self.unbedded()
-        hosts = self.willing_hosts()
-        hosts = np.concatenate([hosts, self.aid_hosts(hosts)])
         ia, ib = match_within_groups(
             mig.town[guests].astype(np.int64),
             rng.random(guests.size),
@@ -547,27 +575,7 @@ class Housing:
         mig.host[guests] = hosts
         mig.hosted_since[guests] = model.day
         hh.hosting[hosts] = guests
-
-    def aid_hosts(self, offering: np.ndarray) -> np.ndarray:
-        """Welcoming owner households an aid initiative finds a guest for today, beyond those who
-        offer by themselves: `aid_placements_per_day` per initiative (`exodus.model.collective`)."""
-        model = self.model
-        hh, towns = model.households, model.towns
-        self.aid_carry += towns.aid * model.settings.collective.aid_placements_per_day * model.scale
-        wanted = np.floor(self.aid_carry).astype(np.int64)
-        if not wanted.any():
-            return np.zeros(0, dtype=np.int64)
-        free = (hh.view("tenure") == OWNER) & (hh.view("hosting") < 0)
-        free[offering] = False
-        free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
-        rows = np.nonzero(free)[0]
-        # ascending rows of households contiguous by town: each town's rows are one block, so
-        # the first k of each are found block by block (first_k_in_groups' choice, no gathers)
-        bounds = np.searchsorted(rows, self.starts)
-        chosen = rows[first_k_in_blocks(self.rng.random(rows.size), bounds, wanted)]
-        self.aid_carry -= np.bincount(hh.town[chosen], minlength=towns.n)
-        self.aid_carry = np.minimum(self.aid_carry, 1.0)  # unused placements do not pile up
-        return chosen
+        return hosts
 
     def open_shelters(self) -> None:
         """The remaining parties without a bed fill the shelter beds."""

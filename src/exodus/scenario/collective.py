@@ -149,7 +149,8 @@ class Collective(Strict):
         evidence="assumed: an initiative finds beds for two parties a day; article: 'Many welcome "
         "Russians into their homes for free'",
         description="Parties without a bed that one aid initiative places with a welcoming "
-        "household for free each day (beyond the households who offer by themselves).",
+        "household for free each day, before they pay for a short stay (beyond the households "
+        "who offer by themselves to those who cannot pay).",
     )
     aid_meals_per_day: float = param(
         0.0,
