@@ -400,7 +400,9 @@ class Housing:
         runner_up = np.where(
             rivals > 1, budget[bidding[np.minimum(starts + 1, bidding.size - 1)]], ask[first]
         )
-        bid_up = (1.0 + self.params.bid_up_per_rival) ** (rivals - 1)
+        # thousands of rivals overflow the power to inf; the runner-up's budget then sets the price
+        with np.errstate(over="ignore"):
+            bid_up = (1.0 + self.params.bid_up_per_rival) ** (rivals - 1)
         price = np.maximum(np.minimum(ask[first] * bid_up, runner_up), ask[first])
         cap = (
             model.policy.rent_cap_level[units.town[unit_rows[first]]]
