@@ -544,11 +544,12 @@ class Housing:
         hh, towns = model.households, model.towns
         self.aid_carry += towns.aid * model.settings.collective.aid_placements_per_day * model.scale
         wanted = np.floor(self.aid_carry).astype(np.int64)
-        if not wanted.any():
-            return
         guests = self.unbedded()
         # no more placements than the town has parties to place
         wanted = np.minimum(wanted, np.bincount(model.migrants.town[guests], minlength=towns.n))
+        if not wanted.any():
+            self.aid_carry = np.minimum(self.aid_carry, 1.0)
+            return
         free = (hh.view("tenure") == OWNER) & (hh.view("hosting") < 0)
         free &= hh.view("attitude") > model.settings.attitudes.welcoming_threshold
         rows = np.nonzero(free)[0]
