@@ -73,8 +73,9 @@ def test_attitudes_stay_within_bounds():
 
 
 def test_rents_rising_on_their_trend_are_no_threat():
-    """Threats are the rise above what households expected: with no arrivals, rents follow their
-    background trend (F21) and the perceived rent and price threats stay near zero."""
+    """Threats are the rise above what households expected: with no arrivals the perceived rent
+    and price threats stay near zero, and a rent risen 6% by 30 Nov is no threat while the
+    background trend (F21) has risen 7%; only a rent above the trend is."""
     scenario = load_scenario(
         BASELINE,
         [
@@ -85,10 +86,17 @@ def test_rents_rising_on_their_trend_are_no_threat():
         ],
     )
     model = run_model(scenario)
-    assert (model.towns.market_rent > 1.05).any()  # the trend itself has moved rents
     seen = model.attitudes.perceptions()
     assert (seen["rent"] < 0.05).all(), seen["rent"]
     assert (seen["price"] < 0.05).all(), seen["price"]
+    # without arrivals, rents wander around the trend (the first wave drains, the markets are
+    # small at this scale), so the rule itself is held: on the trend, or 6% over the first day,
+    # no threat; 10% over the trend, a threat
+    trend = model.housing.trend_level()
+    assert trend > 1.06
+    model.towns.market_rent[:3] = [trend, 1.06, 1.1 * trend]
+    rent = model.attitudes.perceptions()["rent"]
+    assert rent[0] == 0.0 and rent[1] == 0.0 and rent[2] > 0.0, rent
 
 
 def test_households_get_used_to_a_steady_stressor():

@@ -36,19 +36,24 @@ def test_crossings_into_uralsk(baseline_run):
     assert within(uralsk, 50_928, 0.15), uralsk
 
 
-@pytest.mark.parametrize(
-    "town",
-    [
-        "Uralsk",
-        "Petropavlovsk",
-    ],
-)
+SEPTEMBER_RISE = {"Uralsk": (0.20, 0.60), "Petropavlovsk": (0.20, 0.80)}
+"""Rise of the rent index from 1 to 28 Sep that the border towns must reach on average over seeds.
+Uralsk: its first-day rent is F15's 170,000 on 28 Sep over F16's +50% (a rise of 45%). For
+Petropavlovsk the data disagree: F15's 135,000 on 28 Sep over F20's 80,000 before is +69%, F16's
+largest rises are 'up to +50%', F20's 180,000 on 26 Sep is +125%. The bands run from a fifth to a
+little above the town's own rise (45% and 69%)."""
+
+
+@pytest.mark.parametrize("town", ["Uralsk", "Petropavlovsk"])
 def test_border_town_asking_rents_by_28_september(baseline_run, town):
-    """F15-F17: asking rents in the border towns up 20-60% on 28 Sep over 1 Sep."""
+    """F15-F17: on the default seed, the border towns' asking rents and rent index are up by more
+    than a tenth on 28 Sep over 1 Sep, and no more than the band allows (its lower end is held
+    over ten seeds below: one seed's September rise spreads by about 0.05-0.1)."""
     rent = column(baseline_run.timeseries, town, "mean_asking_rent")
     rise = rent["2022-09-28"] / rent["2022-09-01"] - 1
     index = column(baseline_run.timeseries, town, "rent_index")
-    assert 0.20 <= index["2022-09-28"] / index["2022-09-01"] - 1 <= 0.60
+    index_rise = index["2022-09-28"] / index["2022-09-01"] - 1
+    assert 0.10 < index_rise <= SEPTEMBER_RISE[town][1], index_rise
     assert rise > 0.10, rise
 
 
@@ -67,17 +72,18 @@ def test_rent_index_starts_at_one(baseline_run):
 
 
 def test_the_september_rent_rise_is_not_one_lucky_seed(baseline):
-    """The same targets on average over seeds: the rent response is calibrated, not the seed."""
+    """The September bands on average over ten seeds: the rent response is calibrated, not the
+    seed; Almaty, far from the border, barely moves."""
     from exodus.runner import run_scenario
 
     short = baseline.model_copy(update={"end": baseline.start.replace(month=10, day=5)})
     rises: dict[str, list[float]] = {"Uralsk": [], "Petropavlovsk": [], "Almaty": []}
-    for seed in range(1, 6):
+    for seed in range(1, 11):
         rows = run_scenario(short, seed=seed).timeseries
         for town, values in rises.items():
             index = column(rows, town, "rent_index")
             values.append(index["2022-09-28"] / index["2022-09-01"] - 1)
     mean = {town: sum(v) / len(v) for town, v in rises.items()}
-    assert 0.20 <= mean["Uralsk"] <= 0.60, rises["Uralsk"]
-    assert 0.20 <= mean["Petropavlovsk"] <= 0.60, rises["Petropavlovsk"]
+    for town, (low, high) in SEPTEMBER_RISE.items():
+        assert low <= mean[town] <= high, rises[town]
     assert mean["Almaty"] < 0.10 and mean["Almaty"] < min(mean["Uralsk"], mean["Petropavlovsk"])

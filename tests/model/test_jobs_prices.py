@@ -82,14 +82,23 @@ def test_a_locals_income_follows_employment():
 
 
 def test_the_arrivals_spending_makes_jobs():
-    """Without the local multiplier the arrivals only add seekers: unemployment ends higher in
-    every Kazakh town than with it."""
-    with_jobs = run_scenario(load_scenario(BASELINE, SHORT)).timeseries
-    without = run_scenario(load_scenario(BASELINE, [*SHORT, "jobs.local_multiplier=0"])).timeseries
-    for town in ("Uralsk", "Petropavlovsk", "Astana", "Almaty", "Karaganda"):
-        made = column(with_jobs, town, "unemployment_rate")["2022-11-15"]
-        none = column(without, town, "unemployment_rate")["2022-11-15"]
-        assert none > made, (town, none, made)
+    """Without the local multiplier the arrivals only add seekers: on 15 Nov unemployment is
+    higher than with it in the Kazakh towns together in every seed, and in every Kazakh town on
+    average over four seeds (one town in one seed at this scale can go either way: Petropavlovsk's
+    difference spans -0.1 to +1.0 points)."""
+    towns = ("Uralsk", "Petropavlovsk", "Astana", "Almaty", "Karaganda")
+    gaps = []
+    for seed in (None, 1, 2, 3):
+        seeded = {} if seed is None else {"seed": seed}
+        made = run_scenario(load_scenario(BASELINE, SHORT), **seeded).timeseries
+        none = run_scenario(
+            load_scenario(BASELINE, [*SHORT, "jobs.local_multiplier=0"]), **seeded
+        ).timeseries
+        rate = lambda rows, town: column(rows, town, "unemployment_rate")["2022-11-15"]  # noqa: E731
+        gaps.append([rate(none, town) - rate(made, town) for town in towns])
+    gaps = np.asarray(gaps)
+    assert (gaps.mean(axis=1) > 0).all(), gaps
+    assert (gaps.mean(axis=0) > 0).all(), gaps
 
 
 def test_wage_offers_fall_where_seekers_crowd_the_market():
