@@ -83,6 +83,14 @@ def test_all_towns_by_wildcard(in_root, capsys) -> None:
         assert f"{name}: " in out
 
 
+def test_a_key_of_a_per_country_mapping_names_the_mapping(in_root, capsys) -> None:
+    """`flows.onward_capacity.KZ`, the path a calibration and `--set` use, explains the mapping."""
+    status, out, _ = run(capsys, "flows.onward_capacity.KZ")
+    assert status == 0
+    assert out.startswith("flows.onward_capacity\n")
+    assert f"KZ {baseline().flows.onward_capacity['KZ']:g}" in out
+
+
 def test_article_phrase_is_shown_in_context(in_root, capsys) -> None:
     status, out, _ = run(capsys, "attitudes.job_weight")
     assert status == 0
@@ -101,6 +109,7 @@ def test_published_model_is_named(in_root, capsys) -> None:
         ("housing.bid_up_per_rivl", "housing.bid_up_per_rival"),
         ("bid_up_per_rival", "housing.bid_up_per_rival"),
         ("towns.Uralk.population", "towns.Uralsk.population"),
+        ("flows.onward_capacity.XX", "flows.onward_capacity"),
     ],
 )
 def test_unknown_parameter_exits_2_with_a_suggestion(in_root, capsys, query, suggestion) -> None:

@@ -571,7 +571,7 @@ def resolve(query: str, items: list[Entry], scenario: Scenario | None) -> tuple[
     """The entry `query` names, and the town (or route, or policy) it picks out, if any.
 
     `towns.Uralsk.population` picks Uralsk; `towns.<name>.population` and `towns.*.population`
-    mean all towns.
+    mean all towns; `flows.onward_capacity.KZ` is the mapping `flows.onward_capacity`.
     """
     by_path = {e.path: e for e in items}
     if query in by_path:
@@ -589,6 +589,14 @@ def resolve(query: str, items: list[Entry], scenario: Scenario | None) -> tuple[
                 return entry, parts[1]
             if parts[1] in labels:
                 return entry, parts[1]
+    # a key of a per-country mapping (`flows.onward_capacity.KZ`) names the mapping, as a
+    # scenario's `--set` and a calibration's parameter paths do
+    parent = by_path.get(".".join(parts[:-1]))
+    if parent is not None and any(
+        isinstance(value, dict) and parts[-1] in value
+        for value in [parent.default, *(v for _, v in parent.values)]
+    ):
+        return parent, None
     raise UsageError(f"unknown parameter '{query}'" + _suggest(query, items, scenario))
 
 
