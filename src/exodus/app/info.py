@@ -14,7 +14,8 @@ and hostility grow out of rent, jobs, prices and contact between hosts and newco
 Each agent is a local household or a migrant party (one agent stands for fifty real ones at this
 classroom scale). Every day, in this order:
 
-1. **Flows**: new parties arrive at the border towns on the observed schedule; some pass through to
+1. **Flows**: new parties arrive on the observed schedule, by road at the border towns and by air
+   in the cities; some pass through to
    other towns or countries, some go home once the mobilisation is over.
 2. **Housing**: newcomers and local renters bid for flats they can afford; a flat with several
    bidders goes for more than its ask, and flats left empty are offered for less; owners let
@@ -73,7 +74,7 @@ classroom scale). Every day, in this order:
   the two border towns, Uralsk and Petropavlovsk, within a few days.
 - Tension jumps with the rents and eases after the departures: which of its parts come down
   first, and which stay?
-- Bishkek ends among the tensest towns even though its rents rise less: it carries its own
+- Bishkek's tension never falls to zero even though its rents barely move: it carries its own
   background stress (`exodus explain towns.Bishkek.background_stress`).
 - Two runs with different seeds are not identical. At this small scale one agent stands for
   fifty households, so compare runs by their shape, not by the last decimal.

@@ -55,7 +55,8 @@ def add_parser(subparsers: Any) -> None:
     calibrate.add_argument(
         "experiment",
         metavar="EXPERIMENT",
-        help="calibration YAML file, or the name of a shipped one (calibration_2022)",
+        help="calibration YAML file, or the name of a shipped one (calibration_2022, "
+        "calibration_2022_recovery)",
     )
     calibrate.add_argument(
         "--out", metavar="DIR", help="output directory (default: calibrations/<name>)"

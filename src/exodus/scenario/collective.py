@@ -87,7 +87,7 @@ class Collective(Strict):
         le=1.0,
         unit="closure pressure",
         evidence="assumed: a high tolerance, after F37 (the President: 'we must show care for "
-        "them'); the baseline's pressure stays well below it (at most 0.08 in KZ, 0.27 in KG)",
+        "them'); the baseline's pressure stays well below it (at most about 0.04 in KZ, 0.02 in KG)",
         description="Closure pressure (share of the country's households ready to protest) the "
         "government tolerates before it caps entries.",
     )
