@@ -391,7 +391,11 @@ class Attitudes:
         # colleagues: the migrant share of the town's workers
         workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         migrant_workers = np.bincount(mig.town[workers], minlength=n)
-        local_workers = np.bincount(hh.view("town"), weights=hh.view("employed"), minlength=n)
+        # households are contiguous by town: count each town's slice (the float sums of
+        # `np.bincount(town, weights=employed)` are these whole numbers)
+        local_workers = np.asarray(
+            [np.count_nonzero(hh.employed[rows]) for rows in model.town_slices], dtype=np.float64
+        )
         colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
         # the surveyed attitudes already hold the contact of the first day (the spring's
         # relocants): only encounters beyond it move dispositions
