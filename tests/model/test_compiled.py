@@ -107,3 +107,45 @@ def test_match_to_blocks_is_match_within_groups_for_sorted_b():
         fast = match_to_blocks(group_a, key_a, bounds, key_b)
         slow = match_within_groups(group_a, key_a, group_b, key_b, groups)
         assert all(np.array_equal(f, s) for f, s in zip(fast, slow, strict=True))
+
+
+@pytest.mark.skipif(not compiled.ENABLED, reason="numba is not installed or EXODUS_NUMBA=0")
+def test_collective_counts_kernel_counts_as_numpy_does_at_the_thresholds():
+    """Attitudes and compassion exactly at, and one float step either side of, each threshold: the
+    kernel's comparisons are numpy's (float32 against a float32 column, float64 elsewhere)."""
+    from exodus.model import household_kernels
+
+    overrides = ["scale=0.005", "end=2022-09-03", "collective.aid_compassion=0.55"]  # not a float32
+    model = ExodusModel(load_scenario(BASELINE, overrides))
+    model.step()
+    hh, c = model.households, model.settings.collective
+    att = model.settings.attitudes
+    rng = np.random.default_rng(3)
+    edges = []
+    for x in (c.aid_threshold, att.hostile_threshold, att.welcoming_threshold, 0.0, -0.5):
+        edges += [np.nextafter(x, -2.0), x, np.nextafter(x, 2.0)]
+    hh.view("attitude")[:] = rng.choice(edges, hh.n)
+    c32 = np.float32(c.aid_compassion)
+    hh.view("compassion")[:] = rng.choice(
+        [np.nextafter(c32, np.float32(0)), c32, np.nextafter(c32, np.float32(1)), 0.5], hh.n
+    )
+    hh.view("hosting")[::7] = 3
+    salience = rng.random(model.towns.n)
+    slow = model.collective.counts(hh.view("attitude"), salience)
+    fast = household_kernels.collective_counts(
+        model.attitudes.starts,
+        hh.view("attitude"),
+        hh.view("risk_aversion"),
+        hh.view("compassion"),
+        hh.view("hosting"),
+        hh.view("displaced"),
+        salience,
+        np.float32(c.protest_cost),
+        float(c.picket_threshold),
+        float(c.aid_threshold),
+        np.float32(c.aid_compassion),
+        float(att.hostile_threshold),
+        float(att.welcoming_threshold),
+    )
+    assert slow[1].sum() > 0 and slow[2].sum() > 0  # the edges were reached
+    assert np.array_equal(fast, slow)
