@@ -189,6 +189,7 @@ class Attitudes:
         model, p = self.model, self.params
         hh, mig = model.households, model.migrants
         k = attitude_kernels
+        threads = compiled.threads(hh.n)
         drive = self._buffer("drive", hh.n, np.float64)
         present = seen["present"].astype(np.float64)
         town_threat = (
@@ -226,6 +227,7 @@ class Attitudes:
             p.employed_job_threat,
             p.price_threat_cap,
             drive,
+            threads=threads,
         )
         prior = hh.view("prior")
         if model.day == 0:
@@ -256,10 +258,11 @@ class Attitudes:
             p.prior_limit,
             prior,
             drive,
+            threads=threads,
         )
         np.tanh(drive, out=drive)
         attitude = hh.view("attitude")
-        k.follow_target(drive, p.rate, attitude)
+        k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
         n_hh = attitude.size
         pick = self.rng.integers(0, p.ties, size=n_hh, dtype=np.int32)
@@ -275,6 +278,7 @@ class Attitudes:
             p.cross_group_credibility,
             gap,
             heard,
+            threads=threads,
         )
         gap **= p.influence_k
         k.apply_messages(
@@ -287,6 +291,7 @@ class Attitudes:
             1.0 / p.negativity_bias,
             p.influence_eta,
             attitude,
+            threads=threads,
         )
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:

@@ -65,6 +65,7 @@ class Collective:
                 np.float32(c.aid_compassion),
                 float(att.hostile_threshold),
                 float(att.welcoming_threshold),
+                threads=compiled.threads(hh.n),
             )
         else:
             counts = self.counts(a, salience)

@@ -1,7 +1,8 @@
 """Compiled tallies over all households: one loop in place of several masks and a `np.bincount`,
 with the same sums in the same order as the numpy code beside its caller, which stays the reference
 (`exodus.model.compiled`). Households are contiguous by town: `starts[t]:starts[t + 1]` are town
-t's rows.
+t's rows. A town's sums stay in one iteration of the `prange` over towns, so threads (one town
+each) give the same sums.
 
 Selections (the rows of willing hosts, of the employed who quit) were tried as kernels too and
 were no faster than numpy's masks: they read five columns to keep a few rows, which is bound by
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from exodus.model.compiled import kernel
+from exodus.model.compiled import parallel_kernel, prange
 
 
-@kernel
+@parallel_kernel
 def household_tallies(starts, attitude, tenure, displaced, renter, student):
     """Per town: the sum of attitudes in row order (as `np.bincount` adds them), renter and student
     households, displaced households."""
@@ -23,7 +24,7 @@ def household_tallies(starts, attitude, tenure, displaced, renter, student):
     attitude_sum = np.zeros(n)
     renters = np.zeros(n, dtype=np.int64)
     displaced_count = np.zeros(n, dtype=np.int64)
-    for t in range(n):
+    for t in prange(n):  # a town per thread; its sum in row order
         total = 0.0
         rent = 0
         out = 0
@@ -37,7 +38,7 @@ def household_tallies(starts, attitude, tenure, displaced, renter, student):
     return attitude_sum, renters, displaced_count
 
 
-@kernel
+@parallel_kernel
 def collective_counts(
     starts,
     attitude,
@@ -58,7 +59,7 @@ def collective_counts(
     makes them (a Python float times or against a float32 column stays float32)."""
     n = starts.size - 1
     counts = np.zeros((7, n), dtype=np.int64)
-    for t in range(n):
+    for t in prange(n):
         ready = helping = hostile = welcoming = hosts = out = 0
         s = salience[t]
         for i in range(starts[t], starts[t + 1]):
@@ -79,3 +80,4 @@ def collective_counts(
         counts[5, t] = starts[t + 1] - starts[t]
         counts[6, t] = out
     return counts
+
