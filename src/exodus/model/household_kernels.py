@@ -80,4 +80,3 @@ def collective_counts(
         counts[5, t] = starts[t + 1] - starts[t]
         counts[6, t] = out
     return counts
-
