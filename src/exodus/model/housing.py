@@ -286,8 +286,15 @@ class Housing:
         # town's usual vacancy (the balance the pre-shock market kept)
         restore = self.params.vacancy_restore_rate * shortfall / np.maximum(per_town, 1)
         town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
-        chance = np.repeat(town_chance, per_town)
-        listing = owners[rng.random(owners.size) < chance]
+        # each town's owners are one block of `owners`: its draws against its chance, block by
+        # block (the comparisons of `draw < np.repeat(town_chance, per_town)`, without the repeat)
+        draw = rng.random(owners.size)
+        lists = np.empty(owners.size, dtype=bool)
+        bounds = np.r_[0, np.cumsum(per_town)]
+        for t in range(per_town.size):
+            lo, hi = bounds[t], bounds[t + 1]
+            np.less(draw[lo:hi], town_chance[t], out=lists[lo:hi])
+        listing = owners[lists]
         if listing.size:
             self.add_units(listing, spare=True)
 
