@@ -80,22 +80,3 @@ def collective_counts(
         counts[5, t] = starts[t + 1] - starts[t]
         counts[6, t] = out
     return counts
-
-
-@parallel_kernel
-def willing_hosts(
-    starts, tenure, owner, hosting, compassion, threshold_t, attitude, welcoming, draw, rate, out
-):
-    """`Housing.willing_hosts`'s mask into `out`: owners hosting no one, more compassionate than
-    their town's threshold (float64, as numpy compares a float32 column with a numpy float64),
-    welcoming, whose draw falls below the offer rate. Each household is its own iteration."""
-    for t in range(starts.size - 1):
-        threshold = threshold_t[t]
-        for i in prange(starts[t], starts[t + 1]):
-            out[i] = (
-                (tenure[i] == owner)
-                & (hosting[i] < 0)
-                & (np.float64(compassion[i]) > threshold)
-                & (attitude[i] > welcoming)
-                & (draw[i] < rate)
-            )

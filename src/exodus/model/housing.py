@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import compiled, household_kernels
 from exodus.model.groups import (
     allocate_capacity,
     match_within_groups,
@@ -525,23 +524,6 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        if compiled.enabled(hh.n):  # the same mask in one pass (exodus.model.compiled)
-            willing = np.empty(hh.n, dtype=bool)
-            household_kernels.willing_hosts(
-                self.starts,
-                hh.view("tenure"),
-                OWNER,
-                hh.view("hosting"),
-                hh.view("compassion"),
-                np.asarray(threshold, dtype=np.float64),
-                hh.view("attitude"),
-                float(model.settings.attitudes.welcoming_threshold),
-                self.rng.random(hh.n),
-                float(self.params.hosting_offer_rate),
-                willing,
-                threads=compiled.threads(hh.n),
-            )
-            return np.flatnonzero(willing)
         compassionate = np.empty(hh.n, dtype=bool)
         for i, rows in enumerate(model.town_slices):  # households are contiguous by town
             np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
