@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import compiled, household_kernels
 from exodus.model.state import NO_BED, SHELTER
 
 if TYPE_CHECKING:
@@ -50,25 +49,21 @@ class Collective:
         n = towns.n
         a = hh.view("attitude")
         salience = model.attitudes.salience
-        if compiled.enabled(hh.n):
-            counts = household_kernels.collective_counts(
-                model.attitudes.starts,
-                a,
-                hh.view("risk_aversion"),
-                hh.view("compassion"),
-                hh.view("hosting"),
-                hh.view("displaced"),
-                np.asarray(salience, dtype=np.float64),
-                np.float32(c.protest_cost),
-                float(c.picket_threshold),
-                float(c.aid_threshold),
-                np.float32(c.aid_compassion),
-                float(att.hostile_threshold),
-                float(att.welcoming_threshold),
-                threads=compiled.threads(hh.n),
+        # households are contiguous by town: count each town's slice instead of gathering towns
+        counts = np.zeros((7, n), dtype=np.int64)
+        for i, rows in enumerate(model.town_slices):
+            mine = a[rows]
+            net = np.maximum(-mine, 0.0) * salience[i]
+            net -= c.protest_cost * hh.risk_aversion[rows]
+            counts[0, i] = np.count_nonzero(net > c.picket_threshold)
+            counts[1, i] = np.count_nonzero(
+                (mine > c.aid_threshold) & (hh.compassion[rows] > c.aid_compassion)
             )
-        else:
-            counts = self.counts(a, salience)
+            counts[2, i] = np.count_nonzero(mine < att.hostile_threshold)
+            counts[3, i] = np.count_nonzero(mine > att.welcoming_threshold)
+            counts[4, i] = np.count_nonzero(hh.hosting[rows] >= 0)
+            counts[5, i] = rows.stop - rows.start
+            counts[6, i] = np.count_nonzero(hh.displaced[rows])
         households = counts[5].astype(np.float64)
         ready_share = counts[0] / households
         helper_share = counts[1] / households
@@ -123,29 +118,6 @@ class Collective:
             "ready_share": ready_share,
             "closure_pressure": pressure,
         }
-
-    def counts(self, a: np.ndarray, salience: np.ndarray) -> np.ndarray:
-        """Per town: ready to picket, ready to help, hostile, welcoming, hosting, households,
-        displaced (`household_kernels.collective_counts` is the same in one compiled pass)."""
-        model, c = self.model, self.params
-        att = model.settings.attitudes
-        hh, n = model.households, model.towns.n
-        # households are contiguous by town: count each town's slice instead of gathering towns
-        counts = np.zeros((7, n), dtype=np.int64)
-        for i, rows in enumerate(model.town_slices):
-            mine = a[rows]
-            net = np.maximum(-mine, 0.0) * salience[i]
-            net -= c.protest_cost * hh.risk_aversion[rows]
-            counts[0, i] = np.count_nonzero(net > c.picket_threshold)
-            counts[1, i] = np.count_nonzero(
-                (mine > c.aid_threshold) & (hh.compassion[rows] > c.aid_compassion)
-            )
-            counts[2, i] = np.count_nonzero(mine < att.hostile_threshold)
-            counts[3, i] = np.count_nonzero(mine > att.welcoming_threshold)
-            counts[4, i] = np.count_nonzero(hh.hosting[rows] >= 0)
-            counts[5, i] = rows.stop - rows.start
-            counts[6, i] = np.count_nonzero(hh.displaced[rows])
-        return counts
 
     def closure(self, ready: np.ndarray, households: np.ndarray) -> None:
         """The national pressure to close the border: the share of a country's households ready
