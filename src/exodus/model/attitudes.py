@@ -22,6 +22,7 @@ messages weighing more (the article's social-media reactions).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -100,6 +101,7 @@ class Attitudes:
         self.town_sizes = np.asarray([r.stop - r.start for r in model.town_slices])
         self.starts = town_starts(model)
         self._scratch: dict[str, np.ndarray] = {}  # the compiled path's reused household arrays
+        self._pending: Future[tuple[np.ndarray, np.ndarray]] | None = None  # `prefetch`'s draws
         # the level of each habituating stressor households are used to (set on the first day)
         self.adapted: dict[str, np.ndarray] = {}
         self.first_exposure: np.ndarray | None = None  # town-level contact on the first day
@@ -265,8 +267,11 @@ class Attitudes:
         k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
         n_hh = attitude.size
-        pick = self.rng.integers(0, p.ties, size=n_hh, dtype=np.int32)
-        listeners = np.flatnonzero(self.rng.random(n_hh) < p.messages_per_day)
+        if self._pending is not None:
+            pick, listeners = self._pending.result()
+            self._pending = None
+        else:
+            pick, listeners = self.message_draws(n_hh)
         gap = np.empty(listeners.size)
         heard = np.empty(listeners.size)
         credibility = k.gather_messages(
@@ -293,6 +298,22 @@ class Attitudes:
             attitude,
             threads=threads,
         )
+
+    def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The day's draws of the attitudes stream, in its order: each household's pick of a
+        neighbour, then who hears one (`influence` draws the same)."""
+        p = self.params
+        pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
+        return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
+
+    def prefetch(self) -> None:
+        """Start the day's `message_draws` on a second thread, at the start of the day, when the
+        compiled path runs on threads (`compiled.threads`): only this mechanism draws from its
+        stream, and the draws do not depend on the day's state, so they come out the same while
+        the other mechanisms step (numpy releases the GIL while it fills the arrays)."""
+        n = self.model.households.n
+        if self._pending is None and compiled.enabled(n) and compiled.threads(n) > 1:
+            self._pending = _drawing_thread().submit(self.message_draws, n)
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:
         """A household-sized array kept between days (zeroed once when `zero`)."""
@@ -434,6 +455,17 @@ class Attitudes:
             russian[speaker] == russian[listeners], 1.0, p.cross_group_credibility
         )
         return listeners, message_effect(attitude[listeners], attitude[speaker], credibility, p)
+
+
+_DRAWING_THREAD: ThreadPoolExecutor | None = None
+
+
+def _drawing_thread() -> ThreadPoolExecutor:
+    """One thread, shared by every model of the process, that draws the next messages."""
+    global _DRAWING_THREAD
+    if _DRAWING_THREAD is None:
+        _DRAWING_THREAD = ThreadPoolExecutor(1, thread_name_prefix="exodus-draws")
+    return _DRAWING_THREAD
 
 
 def message_effect(
