@@ -605,12 +605,14 @@ class Housing:
         holder = units.view("holder")
         vacant = holder == VACANT
         on_market = holder != WITHDRAWN
-        n_units = np.bincount(unit_town[on_market], minlength=n).astype(np.float64)
-        n_vacant = np.bincount(unit_town[vacant], minlength=n).astype(np.float64)
+        market_town = unit_town[on_market]  # each selection made once, used twice
         vacant_rows = np.nonzero(vacant)[0]
-        ask_sum = np.bincount(unit_town[vacant], weights=self.asking_rent(vacant_rows), minlength=n)
+        vacant_town = unit_town[vacant_rows]
+        n_units = np.bincount(market_town, minlength=n).astype(np.float64)
+        n_vacant = np.bincount(vacant_town, minlength=n).astype(np.float64)
+        ask_sum = np.bincount(vacant_town, weights=self.asking_rent(vacant_rows), minlength=n)
         mean_markup = np.bincount(
-            unit_town[on_market], weights=units.view("markup")[on_market], minlength=n
+            market_town, weights=units.view("markup")[on_market], minlength=n
         ) / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
