@@ -51,10 +51,16 @@ HABITUATING = ("rent", "price", "jobs", "disrespect")
 
 
 def size_weighted_mean(
-    town: np.ndarray, values: np.ndarray, size: np.ndarray, n: int
+    town: np.ndarray,
+    values: np.ndarray,
+    size: np.ndarray,
+    n: int,
+    total: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Mean of `values` over present parties of each town, weighted by party size (0 where none)."""
-    total = np.bincount(town, weights=size, minlength=n)
+    """Mean of `values` over present parties of each town, weighted by party size (0 where none).
+    `total`, if given, is `np.bincount(town, weights=size, minlength=n)`, already summed."""
+    if total is None:
+        total = np.bincount(town, weights=size, minlength=n)
     summed = np.bincount(town, weights=values * size, minlength=n)
     return np.divide(summed, total, out=np.zeros(n), where=total > 0)
 
@@ -117,6 +123,10 @@ class Attitudes:
         town = mig.town[rows].astype(np.int64)
         size = mig.size[rows].astype(np.float64)
         present_agents = np.bincount(town, weights=size, minlength=n)
+
+        def mean(values: np.ndarray) -> np.ndarray:  # by party size, over the same total
+            return size_weighted_mean(town, values, size, n, present_agents)
+
         present = present_agents * model.agent_weight
         share = present / towns.population
         salience = share / (share + p.salience_scale)
@@ -125,18 +135,19 @@ class Attitudes:
         )
         effort = mig.integration_effort[rows]
         disrespect = mig.disrespect[rows]
-        in_need = np.isin(mig.housing[rows], (NO_BED, SHELTER))
-        need_share = size_weighted_mean(town, in_need.astype(np.float64), size, n)
+        housing = mig.housing[rows]
+        in_need = (housing == NO_BED) | (housing == SHELTER)  # np.isin's, without its sort
+        need_share = mean(in_need.astype(np.float64))
         expected_rent = model.housing.trend_level()
         return {
             "salience": salience,
             "share": share,
-            "legitimacy": size_weighted_mean(town, legitimacy, size, n),
+            "legitimacy": mean(legitimacy),
             "present": present > 0,
             "need": p.need_floor + (1.0 - p.need_floor) * need_share,
-            "quality": size_weighted_mean(town, contact_quality(effort, disrespect, p), size, n),
-            "disrespect": size_weighted_mean(town, disrespect, size, n),
-            "cultural": np.where(present > 0, 1.0 - size_weighted_mean(town, effort, size, n), 0),
+            "quality": mean(contact_quality(effort, disrespect, p)),
+            "disrespect": mean(disrespect),
+            "cultural": np.where(present > 0, 1.0 - mean(effort), 0),
             "rent": np.clip(
                 (towns.market_rent / expected_rent - 1.0) / p.rent_rise_full_threat, 0.0, 1.0
             ),
