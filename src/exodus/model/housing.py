@@ -524,16 +524,17 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        compassionate = np.empty(hh.n, dtype=bool)
-        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
-            np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
-        return np.nonzero(
-            (hh.view("tenure") == OWNER)
-            & (hh.view("hosting") < 0)
-            & compassionate
-            & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
-            & (self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        )[0]
+        # the day's offers first (one household in 50 by default), then the other conditions on
+        # those rows alone: the same rows, ascending, as the mask of all five over every household
+        offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
+        # a float32 compassion against a float64 threshold compares in float64, as before
+        willing = (
+            (hh.tenure[offers] == OWNER)
+            & (hh.hosting[offers] < 0)
+            & (hh.compassion[offers] > threshold[hh.town[offers]])
+            & (hh.attitude[offers] > model.settings.attitudes.welcoming_threshold)
+        )
+        return offers[willing]
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that have no bed, one party each."""
