@@ -309,6 +309,7 @@ class Attitudes:
             attitude,
             threads=threads,
         )
+        self.prefetch()  # tomorrow's draws, while collective action, the record and the day go on
 
     def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The day's draws of the attitudes stream, in its order: each household's pick of a
@@ -318,12 +319,15 @@ class Attitudes:
         return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
 
     def prefetch(self) -> None:
-        """Start the day's `message_draws` on a second thread, at the start of the day, when the
-        compiled path runs on threads (`compiled.threads`): only this mechanism draws from its
+        """Start tomorrow's `message_draws` on a second thread, when the compiled path runs on
+        threads (`compiled.threads`) and there is a tomorrow: only this mechanism draws from its
         stream, and the draws do not depend on the day's state, so they come out the same while
-        the other mechanisms step (numpy releases the GIL while it fills the arrays)."""
-        n = self.model.households.n
-        if self._pending is None and compiled.enabled(n) and compiled.threads(n) > 1:
+        the other mechanisms step (numpy releases the GIL while it fills most of the arrays)."""
+        model = self.model
+        n = model.households.n
+        if model.day >= model.n_days - 1 or self._pending is not None:
+            return
+        if compiled.enabled(n) and compiled.threads(n) > 1:
             self._pending = _drawing_thread().submit(self.message_draws, n)
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:

@@ -99,7 +99,6 @@ class ExodusModel(mesa.Model):
         self.day = int(self.steps) - 1
         self.towns.arrivals[:] = 0.0
         self.towns.departures[:] = 0.0
-        self.attitudes.prefetch()  # the day's message draws, on a second thread if there is one
         self.flows.step()
         self.policy.daily()
         self.housing.step()
