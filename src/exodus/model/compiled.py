@@ -14,9 +14,10 @@ file or in `NUMBA_CACHE_DIR`), so only the first run on a machine compiles them 
 A `parallel_kernel` is also compiled with numba's threads (`parallel=True`), its `prange` loops
 split over the cores. Each of its iterations writes only its own rows and every float sum stays in
 one iteration, in row order, so the bytes do not depend on the number of threads. It runs on
-threads only when the process is alone on the machine and the model is large: `threads(rows)`.
-A sweep's workers (the local pool and Dask's workers set `OMP_NUM_THREADS=1`) run serial, so one
-process per core is not slowed by threads fighting over the cores.
+threads for a large model outside a sweep's workers (`threads(rows)`, `EXODUS_THREADS`): the
+local pool and Dask's workers set `OMP_NUM_THREADS=1` and run serial, so one process per core is
+not slowed by threads fighting over the cores. The threaded builds are cached apart from the
+serial ones; the first threaded run on a machine compiles them (about 5 s more).
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ ENABLED = (
 """numba is installed and not switched off."""
 MIN_ROWS = 100_000
 """Households from which the kernels run (scale 0.05 of the baseline has about 94,000)."""
-
-
 PARALLEL_ROWS = 500_000
 """Households from which a `parallel_kernel` runs on threads (scale 0.27 of the baseline; the
 default scale 0.2, with 374,000, stays serial): below it a day's kernels take a few milliseconds
