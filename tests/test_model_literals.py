@@ -45,6 +45,8 @@ ALLOWED: dict[str, dict[float, str]] = {
     "compiled.py": {
         100_000: "MIN_ROWS: the model size from which the numba kernels run instead of numpy, "
         "which give the same bytes (a speed threshold, no effect on results)",
+        500_000: "PARALLEL_ROWS: the model size from which the kernels run on threads, which give "
+        "the same bytes (a speed threshold, no effect on results)",
     },
     "flows.py": {
         0.5: "rounding to the nearest whole agent (floor(x + 0.5))",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,43 @@ def test_compiled_kernels_give_the_numpy_codes_bytes(overrides, monkeypatch):
         )
     assert fast.recorder.timeseries == slow.recorder.timeseries
     assert fast.recorder.events == slow.recorder.events
+
+
+@pytest.mark.skipif(not compiled.ENABLED, reason="numba is not installed or EXODUS_NUMBA=0")
+@pytest.mark.parametrize("threads", ["2", "1"])
+def test_threaded_kernels_give_the_numpy_codes_bytes(threads, monkeypatch):
+    """The `parallel_kernel`s on two threads (and their threaded build held to one thread by
+    numba) give the numpy code's bytes: no result depends on the number of threads."""
+    import numba
+
+    scenario = load_scenario(BASELINE, ["scale=0.01", "end=2022-10-10"])
+    slow = _run(scenario, False, monkeypatch)
+    monkeypatch.setenv("EXODUS_THREADS", "2")
+    monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", int(threads))
+    fast = _run(scenario, True, monkeypatch)
+    assert compiled.threads(fast.households.n) == 2
+    for column in HOUSEHOLD_COLUMNS:
+        assert fast.households.view(column).tobytes() == slow.households.view(column).tobytes(), (
+            column
+        )
+    assert fast.recorder.timeseries == slow.recorder.timeseries
+
+
+def test_threads_follow_the_setting_the_size_and_the_sweep(monkeypatch):
+    """Threads only for a large model alone on the machine: `EXODUS_THREADS` decides when set,
+    a sweep's worker (OMP_NUM_THREADS=1) and a model below `PARALLEL_ROWS` run serial."""
+    monkeypatch.delenv("EXODUS_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    big, small = compiled.PARALLEL_ROWS, compiled.PARALLEL_ROWS - 1
+    assert compiled.threads(small) == 1
+    assert compiled.threads(big) == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert compiled.threads(big) == 1
+    monkeypatch.setenv("EXODUS_THREADS", "3")
+    assert compiled.threads(small) == 3
+    monkeypatch.setenv("EXODUS_THREADS", "1")
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert compiled.threads(big) == 1
 
 
 def test_int32_draws_are_the_int64_draws():

@@ -3,17 +3,19 @@
 Each kernel does, household by household, what the numpy code of the method it names does column
 by column, in the same order and dtypes (see `exodus.model.compiled`); the numpy code is the
 reference and the documentation. Town-level terms come in as arrays indexed by town; households are
-contiguous by town, so `starts[t]:starts[t + 1]` are town t's rows.
+contiguous by town, so `starts[t]:starts[t + 1]` are town t's rows. The `prange` loops of a
+`parallel_kernel` may run on threads: each of their iterations writes only its own household (or
+listener), and the one float sum (a town's income) stays one serial loop.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from exodus.model.compiled import kernel
+from exodus.model.compiled import kernel, parallel_kernel, prange
 
 
-@kernel
+@parallel_kernel
 def drive(
     starts,
     tenure,
@@ -54,10 +56,10 @@ def drive(
         for i in range(a, b):  # np.bincount's sum: in row order
             summed += income[i]
         mean_income = summed / (b - a)
-        for i in range(a, b):
+        for i in prange(a, b):
             out[i] = np.sqrt(mean_income / income[i])
         rent, jobs, price, town_threat = rent_t[t], jobs_t[t], price_t[t], town_threat_t[t]
-        for i in range(a, b):
+        for i in prange(a, b):
             threat = tenure_rent_factor[tenure[i]] * rent
             threat = displaced_threat if displaced[i] else threat
             job_threat = 1.0 if (in_labour_force[i] and not employed[i]) else employed_job_threat
@@ -74,7 +76,7 @@ def drive(
             need_t[t],
             salience_t[t],
         )
-        for i in range(a, b):
+        for i in prange(a, b):
             legitimacy = legitimacy_town + legitimacy_shift[i]
             legitimacy = max(legitimacy, 0.0)
             legitimacy = min(legitimacy, 1.0)
@@ -89,7 +91,7 @@ def drive(
             out[i] = (warmth - threat) * salience
 
 
-@kernel
+@parallel_kernel
 def contact_and_target(
     starts,
     employed,
@@ -114,27 +116,30 @@ def contact_and_target(
     `landlord_sum` holds what `np.bincount(landlord, weights, minlength=n)` would: the sums at the
     `landlords`' rows and zeros elsewhere; those rows are set back to zero here."""
     for t in range(starts.size - 1):
-        for i in range(starts[t], starts[t + 1]):
+        coworker, town = coworker_t[t], town_t[t]
+        for i in prange(starts[t], starts[t + 1]):
             guest = hosting[i]
             if guest >= 0:
                 hosted_days[i] += 1
             if contact_gain == 0:
                 drive[i] = prior[i] + drive[i]
-                continue
-            change = coworker_t[t] * (1.0 if employed[i] else 0.0)
-            change += town_t[t]
-            if guest >= 0:
-                quality = quality_neutral32 + quality_slope32 * (effort[guest] - disrespect[guest])
-                change += np.float64(quality - threshold32)
-            change += landlord_sum[i]
-            change *= contact_gain
-            p = prior[i] + change
-            if p < -prior_limit:  # np.clip's
-                p = -prior_limit
-            if p > prior_limit:
-                p = prior_limit
-            prior[i] = p
-            drive[i] = p + drive[i]
+            else:
+                change = coworker * (1.0 if employed[i] else 0.0)
+                change += town
+                if guest >= 0:
+                    quality = quality_neutral32 + quality_slope32 * (
+                        effort[guest] - disrespect[guest]
+                    )
+                    change += np.float64(quality - threshold32)
+                change += landlord_sum[i]
+                change *= contact_gain
+                p = prior[i] + change
+                if p < -prior_limit:  # np.clip's
+                    p = -prior_limit
+                if p > prior_limit:
+                    p = prior_limit
+                prior[i] = p
+                drive[i] = p + drive[i]
     for k in range(landlords.size):
         landlord_sum[landlords[k]] = 0.0
 
@@ -146,19 +151,19 @@ def add_landlord_contact(landlords, weights, landlord_sum):
         landlord_sum[landlords[k]] += np.float64(weights[k])
 
 
-@kernel
+@parallel_kernel
 def follow_target(target, rate, attitude):
     """attitude += (target - attitude) * rate."""
-    for i in range(attitude.size):
+    for i in prange(attitude.size):
         attitude[i] += (target[i] - attitude[i]) * rate
 
 
-@kernel
+@parallel_kernel
 def gather_messages(listeners, pick, neighbours, russian, attitude, cross_credibility, gap, heard):
     """For each listener: the message (its speaker's attitude) into `heard`, |message - own| into
     `gap`; returns the credibility of each (1, or `cross_credibility` across languages)."""
     credibility = np.empty(listeners.size)
-    for k in range(listeners.size):
+    for k in prange(listeners.size):
         i = listeners[k]
         speaker = neighbours[i, pick[i]]
         message = attitude[speaker]
@@ -168,12 +173,13 @@ def gather_messages(listeners, pick, neighbours, russian, attitude, cross_credib
     return credibility
 
 
-@kernel
+@parallel_kernel
 def apply_messages(
     listeners, heard, acceptance, credibility, latitude, rate, inverse_bias, eta, attitude
 ):
-    """`message_effect` from `acceptance` = |gap|**k, added to each listener; then the clip."""
-    for k in range(listeners.size):
+    """`message_effect` from `acceptance` = |gap|**k, added to each listener (each one row: the
+    listeners are distinct); then the clip."""
+    for k in prange(listeners.size):
         i = listeners[k]
         listener = attitude[i]
         message = heard[k]
@@ -184,7 +190,7 @@ def apply_messages(
         effect *= accept
         effect *= message - eta * listener
         attitude[i] = listener + effect
-    for i in range(attitude.size):
+    for i in prange(attitude.size):
         a = attitude[i]
         if a < -1.0:
             attitude[i] = -1.0

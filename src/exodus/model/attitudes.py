@@ -22,6 +22,7 @@ messages weighing more (the article's social-media reactions).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,10 +51,16 @@ HABITUATING = ("rent", "price", "jobs", "disrespect")
 
 
 def size_weighted_mean(
-    town: np.ndarray, values: np.ndarray, size: np.ndarray, n: int
+    town: np.ndarray,
+    values: np.ndarray,
+    size: np.ndarray,
+    n: int,
+    total: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Mean of `values` over present parties of each town, weighted by party size (0 where none)."""
-    total = np.bincount(town, weights=size, minlength=n)
+    """Mean of `values` over present parties of each town, weighted by party size (0 where none).
+    `total`, if given, is `np.bincount(town, weights=size, minlength=n)`, already summed."""
+    if total is None:
+        total = np.bincount(town, weights=size, minlength=n)
     summed = np.bincount(town, weights=values * size, minlength=n)
     return np.divide(summed, total, out=np.zeros(n), where=total > 0)
 
@@ -100,6 +107,7 @@ class Attitudes:
         self.town_sizes = np.asarray([r.stop - r.start for r in model.town_slices])
         self.starts = town_starts(model)
         self._scratch: dict[str, np.ndarray] = {}  # the compiled path's reused household arrays
+        self._pending: Future[tuple[np.ndarray, np.ndarray]] | None = None  # `prefetch`'s draws
         # the level of each habituating stressor households are used to (set on the first day)
         self.adapted: dict[str, np.ndarray] = {}
         self.first_exposure: np.ndarray | None = None  # town-level contact on the first day
@@ -115,6 +123,10 @@ class Attitudes:
         town = mig.town[rows].astype(np.int64)
         size = mig.size[rows].astype(np.float64)
         present_agents = np.bincount(town, weights=size, minlength=n)
+
+        def mean(values: np.ndarray) -> np.ndarray:  # by party size, over the same total
+            return size_weighted_mean(town, values, size, n, present_agents)
+
         present = present_agents * model.agent_weight
         share = present / towns.population
         salience = share / (share + p.salience_scale)
@@ -123,18 +135,19 @@ class Attitudes:
         )
         effort = mig.integration_effort[rows]
         disrespect = mig.disrespect[rows]
-        in_need = np.isin(mig.housing[rows], (NO_BED, SHELTER))
-        need_share = size_weighted_mean(town, in_need.astype(np.float64), size, n)
+        housing = mig.housing[rows]
+        in_need = (housing == NO_BED) | (housing == SHELTER)  # np.isin's, without its sort
+        need_share = mean(in_need.astype(np.float64))
         expected_rent = model.housing.trend_level()
         return {
             "salience": salience,
             "share": share,
-            "legitimacy": size_weighted_mean(town, legitimacy, size, n),
+            "legitimacy": mean(legitimacy),
             "present": present > 0,
             "need": p.need_floor + (1.0 - p.need_floor) * need_share,
-            "quality": size_weighted_mean(town, contact_quality(effort, disrespect, p), size, n),
-            "disrespect": size_weighted_mean(town, disrespect, size, n),
-            "cultural": np.where(present > 0, 1.0 - size_weighted_mean(town, effort, size, n), 0),
+            "quality": mean(contact_quality(effort, disrespect, p)),
+            "disrespect": mean(disrespect),
+            "cultural": np.where(present > 0, 1.0 - mean(effort), 0),
             "rent": np.clip(
                 (towns.market_rent / expected_rent - 1.0) / p.rent_rise_full_threat, 0.0, 1.0
             ),
@@ -189,6 +202,7 @@ class Attitudes:
         model, p = self.model, self.params
         hh, mig = model.households, model.migrants
         k = attitude_kernels
+        threads = compiled.threads(hh.n)
         drive = self._buffer("drive", hh.n, np.float64)
         present = seen["present"].astype(np.float64)
         town_threat = (
@@ -226,6 +240,7 @@ class Attitudes:
             p.employed_job_threat,
             p.price_threat_cap,
             drive,
+            threads=threads,
         )
         prior = hh.view("prior")
         if model.day == 0:
@@ -256,14 +271,18 @@ class Attitudes:
             p.prior_limit,
             prior,
             drive,
+            threads=threads,
         )
         np.tanh(drive, out=drive)
         attitude = hh.view("attitude")
-        k.follow_target(drive, p.rate, attitude)
+        k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
         n_hh = attitude.size
-        pick = self.rng.integers(0, p.ties, size=n_hh, dtype=np.int32)
-        listeners = np.flatnonzero(self.rng.random(n_hh) < p.messages_per_day)
+        if self._pending is not None:
+            pick, listeners = self._pending.result()
+            self._pending = None
+        else:
+            pick, listeners = self.message_draws(n_hh)
         gap = np.empty(listeners.size)
         heard = np.empty(listeners.size)
         credibility = k.gather_messages(
@@ -275,6 +294,7 @@ class Attitudes:
             p.cross_group_credibility,
             gap,
             heard,
+            threads=threads,
         )
         gap **= p.influence_k
         k.apply_messages(
@@ -287,7 +307,28 @@ class Attitudes:
             1.0 / p.negativity_bias,
             p.influence_eta,
             attitude,
+            threads=threads,
         )
+        self.prefetch()  # tomorrow's draws, while collective action, the record and the day go on
+
+    def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The day's draws of the attitudes stream, in its order: each household's pick of a
+        neighbour, then who hears one (`influence` draws the same)."""
+        p = self.params
+        pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
+        return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
+
+    def prefetch(self) -> None:
+        """Start tomorrow's `message_draws` on a second thread, when the compiled path runs on
+        threads (`compiled.threads`) and there is a tomorrow: only this mechanism draws from its
+        stream, and the draws do not depend on the day's state, so they come out the same while
+        the other mechanisms step (numpy releases the GIL while it fills most of the arrays)."""
+        model = self.model
+        n = model.households.n
+        if model.day >= model.n_days - 1 or self._pending is not None:
+            return
+        if compiled.enabled(n) and compiled.threads(n) > 1:
+            self._pending = _drawing_thread().submit(self.message_draws, n)
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:
         """A household-sized array kept between days (zeroed once when `zero`)."""
@@ -391,7 +432,11 @@ class Attitudes:
         # colleagues: the migrant share of the town's workers
         workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         migrant_workers = np.bincount(mig.town[workers], minlength=n)
-        local_workers = np.bincount(hh.view("town"), weights=hh.view("employed"), minlength=n)
+        # households are contiguous by town: count each town's slice (the float sums of
+        # `np.bincount(town, weights=employed)` are these whole numbers)
+        local_workers = np.asarray(
+            [np.count_nonzero(hh.employed[rows]) for rows in model.town_slices], dtype=np.float64
+        )
         colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
         # the surveyed attitudes already hold the contact of the first day (the spring's
         # relocants): only encounters beyond it move dispositions
@@ -425,6 +470,17 @@ class Attitudes:
             russian[speaker] == russian[listeners], 1.0, p.cross_group_credibility
         )
         return listeners, message_effect(attitude[listeners], attitude[speaker], credibility, p)
+
+
+_DRAWING_THREAD: ThreadPoolExecutor | None = None
+
+
+def _drawing_thread() -> ThreadPoolExecutor:
+    """One thread, shared by every model of the process, that draws the next messages."""
+    global _DRAWING_THREAD
+    if _DRAWING_THREAD is None:
+        _DRAWING_THREAD = ThreadPoolExecutor(1, thread_name_prefix="exodus-draws")
+    return _DRAWING_THREAD
 
 
 def message_effect(

@@ -287,8 +287,15 @@ class Housing:
         # town's usual vacancy (the balance the pre-shock market kept)
         restore = self.params.vacancy_restore_rate * shortfall / np.maximum(per_town, 1)
         town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
-        chance = np.repeat(town_chance, per_town)
-        listing = owners[rng.random(owners.size) < chance]
+        # each town's owners are one block of `owners`: its draws against its chance, block by
+        # block (the comparisons of `draw < np.repeat(town_chance, per_town)`, without the repeat)
+        draw = rng.random(owners.size)
+        lists = np.empty(owners.size, dtype=bool)
+        bounds = np.r_[0, np.cumsum(per_town)]
+        for t in range(per_town.size):
+            lo, hi = bounds[t], bounds[t + 1]
+            np.less(draw[lo:hi], town_chance[t], out=lists[lo:hi])
+        listing = owners[lists]
         if listing.size:
             self.add_units(listing, spare=True)
 
@@ -520,16 +527,17 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        compassionate = np.empty(hh.n, dtype=bool)
-        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
-            np.greater(hh.compassion[rows], threshold[i], out=compassionate[rows])
-        return np.nonzero(
-            (hh.view("tenure") == OWNER)
-            & (hh.view("hosting") < 0)
-            & compassionate
-            & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
-            & (self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        )[0]
+        # the day's offers first (one household in 50 by default), then the other conditions on
+        # those rows alone: the same rows, ascending, as the mask of all five over every household
+        offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
+        # a float32 compassion against a float64 threshold compares in float64, as before
+        willing = (
+            (hh.tenure[offers] == OWNER)
+            & (hh.hosting[offers] < 0)
+            & (hh.compassion[offers] > threshold[hh.town[offers]])
+            & (hh.attitude[offers] > model.settings.attitudes.welcoming_threshold)
+        )
+        return offers[willing]
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that still have no bed, one party each."""
@@ -609,12 +617,14 @@ class Housing:
         holder = units.view("holder")
         vacant = holder == VACANT
         on_market = holder != WITHDRAWN
-        n_units = np.bincount(unit_town[on_market], minlength=n).astype(np.float64)
-        n_vacant = np.bincount(unit_town[vacant], minlength=n).astype(np.float64)
+        market_town = unit_town[on_market]  # each selection made once, used twice
         vacant_rows = np.nonzero(vacant)[0]
-        ask_sum = np.bincount(unit_town[vacant], weights=self.asking_rent(vacant_rows), minlength=n)
+        vacant_town = unit_town[vacant_rows]
+        n_units = np.bincount(market_town, minlength=n).astype(np.float64)
+        n_vacant = np.bincount(vacant_town, minlength=n).astype(np.float64)
+        ask_sum = np.bincount(vacant_town, weights=self.asking_rent(vacant_rows), minlength=n)
         mean_markup = np.bincount(
-            unit_town[on_market], weights=units.view("markup")[on_market], minlength=n
+            market_town, weights=units.view("markup")[on_market], minlength=n
         ) / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup

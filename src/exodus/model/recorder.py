@@ -68,7 +68,13 @@ class Recorder:
         tenure, displaced = hh.view("tenure"), hh.view("displaced")
         if compiled.enabled(hh.n):  # the same sums and counts in one pass (exodus.model.compiled)
             attitude_sum, renters, displaced_count = household_kernels.household_tallies(
-                self._starts, hh.view("attitude"), tenure, displaced, RENTER, STUDENT
+                self._starts,
+                hh.view("attitude"),
+                tenure,
+                displaced,
+                RENTER,
+                STUDENT,
+                threads=compiled.threads(hh.n),
             )
             attitude_mean = attitude_sum / self._households_per_town
         else:
