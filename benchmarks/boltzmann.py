@@ -71,7 +71,7 @@ def measure(agents: int, steps: int, seed: int = 42) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--agents", type=int, default=10_000)
     parser.add_argument("--steps", type=int, default=100)
     args = parser.parse_args(argv)

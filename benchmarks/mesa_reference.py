@@ -450,7 +450,7 @@ def compare(scenario: Scenario, days: int, seed: int | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--scenario", default=str(BASELINE))
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--days", type=int, default=10)

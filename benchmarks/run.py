@@ -376,7 +376,8 @@ def append_results(block: str, path: Path = RESULTS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+        prog="python -m benchmarks.run",
+        description=" ".join(__doc__.split("\n\n")[0].split()),
     )
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 0.2, 1.0])
     parser.add_argument("--long-scale", type=float, default=1.0, help="the 16-month run (0: none)")

@@ -237,15 +237,20 @@ def append_results(block: str, path: Path = RESULTS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.scale_check", description=__doc__.splitlines()[0]
+        prog="python -m benchmarks.scale_check",
+        description=" ".join(__doc__.split("\n\n")[0].split()),
     )
-    parser.add_argument("--scenario", default="baseline_2022")
+    parser.add_argument(
+        "--scenario", default="baseline_2022", help="scenario file or shipped name (baseline_2022)"
+    )
     parser.add_argument("--coarse", type=float, default=None, help="default: the scenario's")
-    parser.add_argument("--fine", type=float, default=1.0)
+    parser.add_argument("--fine", type=float, default=1.0, help="the one fine run's scale (1)")
     parser.add_argument(
         "--seeds", type=int, default=8, help="coarse runs, seeds 1..N-1 and the scenario's"
     )
-    parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--no-append", action="store_true", help="print the table; leave benchmarks/RESULTS.md"
+    )
     args = parser.parse_args(argv)
     scenario = exodus.load_scenario(args.scenario)
     coarse = args.coarse if args.coarse is not None else scenario.scale

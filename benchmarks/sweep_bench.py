@@ -78,7 +78,7 @@ def memory_gib() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--runs", type=int, default=24, help="runs per configuration")
     args = parser.parse_args()
     commit = subprocess.run(
@@ -96,7 +96,8 @@ def main() -> None:
     print()
     print(
         f"Machine: {os.cpu_count()} cores (nproc), {memory_gib():.1f} GiB, Python "
-        f"{platform.python_version()}. Classroom scenario (scale 0.005, 1 Sep to 30 Nov 2022, "
+        f"{platform.python_version()}. Classroom scenario (scale {specs(1)[0].scenario.scale:g}, 1 Sep to "
+        f"30 Nov 2022, "
         f"91 days), {args.runs} runs per line, `benchmarks/sweep_bench.py --runs {args.runs}`. "
         f"Load average (1 min) {load_before:.1f} before, {load_after:.1f} after"
         + (
