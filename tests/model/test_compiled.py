@@ -100,6 +100,9 @@ def test_threads_follow_the_setting_the_size_and_the_sweep(monkeypatch):
     monkeypatch.setenv("EXODUS_THREADS", "1")
     monkeypatch.delenv("OMP_NUM_THREADS")
     assert compiled.threads(big) == 1
+    monkeypatch.setenv("EXODUS_THREADS", "two")  # not a number: a warning, and the rule applies
+    with pytest.warns(UserWarning, match="EXODUS_THREADS='two' is not a number of threads"):
+        assert compiled.threads(small) == 1
 
 
 def test_int32_draws_are_the_int64_draws():

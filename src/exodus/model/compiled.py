@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import types
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +55,12 @@ def threads(rows: int) -> int:
     below `PARALLEL_ROWS`, and otherwise every core this process may use."""
     setting = os.environ.get("EXODUS_THREADS", "").strip()
     if setting:
-        return max(1, int(setting))
+        try:
+            return max(1, int(setting))
+        except ValueError:  # a user's typo must not end a run: say so, and decide as if unset
+            warnings.warn(
+                f"EXODUS_THREADS={setting!r} is not a number of threads; ignored", stacklevel=2
+            )
     if os.environ.get("OMP_NUM_THREADS", "").strip() == "1" or rows < PARALLEL_ROWS:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
