@@ -37,7 +37,8 @@ def test_crossings_into_uralsk(baseline_run):
 
 
 SEPTEMBER_RISE = {"Uralsk": (0.20, 0.60), "Petropavlovsk": (0.20, 0.80)}
-"""Rise of the rent index from 1 to 28 Sep that the border towns must reach on average over seeds.
+"""Rise of the rent index from 1 to 28 Sep that the border towns must reach on average over seeds
+(the upper end also on the default seed).
 Uralsk: its first-day rent is F15's 170,000 on 28 Sep over F16's +50% (a rise of 45%). For
 Petropavlovsk the data disagree: F15's 135,000 on 28 Sep over F20's 80,000 before is +69%, F16's
 largest rises are 'up to +50%', F20's 180,000 on 26 Sep is +125%. The bands run from a fifth to a
