@@ -47,6 +47,7 @@ ALLOWED: dict[str, dict[float, str]] = {
         "which give the same bytes (a speed threshold, no effect on results)",
         500_000: "PARALLEL_ROWS: the model size from which the kernels run on threads, which give "
         "the same bytes (a speed threshold, no effect on results)",
+        2: "the warning's stacklevel (points it at the caller; no effect on results)",
     },
     "flows.py": {
         0.5: "rounding to the nearest whole agent (floor(x + 0.5))",
