@@ -313,7 +313,7 @@ class Attitudes:
 
     def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The day's draws of the attitudes stream, in its order: each household's pick of a
-        neighbour, then who hears one (`influence` draws the same)."""
+        neighbour (as int32: int64's numbers, faster), then who hears one; both paths use them."""
         p = self.params
         pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
         return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
@@ -457,10 +457,7 @@ class Attitudes:
         """Who hears one message of a random neighbour today, and the change it makes to each of
         them (everyone else's change is zero, so only the listeners are worked out)."""
         p, hh = self.params, self.model.households
-        n = attitude.size
-        pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)  # int64's numbers, faster
-        hears = self.rng.random(n) < p.messages_per_day
-        listeners = np.flatnonzero(hears)
+        pick, listeners = self.message_draws(attitude.size)
         # row-major (household, tie) position in the neighbour table: one flat gather
         slot = listeners * p.ties
         slot += pick[listeners]

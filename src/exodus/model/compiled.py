@@ -66,6 +66,18 @@ def threads(rows: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _compile(fn: Callable[..., Any], **options: Any) -> Callable[..., Any]:
+    """numba's build of `fn` (IEEE arithmetic, numpy's rules for division by zero), cached on disk
+    where there is somewhere writable, else compiled in this process only."""
+    import numba
+
+    options = {"nogil": True, "error_model": "numpy", **options}
+    try:
+        return numba.njit(cache=True, **options)(fn)
+    except RuntimeError:  # nowhere writable to cache it
+        return numba.njit(**options)(fn)
+
+
 def kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn`, compiled by numba on its first call (cached, IEEE arithmetic, numpy's rules for
     division by zero); numba is imported only then."""
@@ -78,10 +90,7 @@ def kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
 
             if "prange" in fn.__globals__:  # a parallel_kernel's loops, serial in this build
                 fn.__globals__["prange"] = numba.prange
-            try:
-                compiled_fn = numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
-            except RuntimeError:  # nowhere writable to cache it: compile in this process only
-                compiled_fn = numba.njit(nogil=True, error_model="numpy")(fn)
+            compiled_fn = _compile(fn)
         return compiled_fn(*args)
 
     call.__doc__, call.__name__, call.__wrapped__ = fn.__doc__, fn.__name__, fn  # type: ignore[attr-defined]
@@ -112,11 +121,7 @@ def parallel_kernel(fn: Callable[..., Any]) -> Callable[..., Any]:
             )
             twin.__qualname__ = fn.__qualname__ + "_parallel"
             twin.__module__ = fn.__module__
-            options = {"nogil": True, "error_model": "numpy", "parallel": True}
-            try:
-                compiled_fn = numba.njit(cache=True, **options)(twin)
-            except RuntimeError:  # nowhere writable to cache it: compile in this process only
-                compiled_fn = numba.njit(**options)(twin)
+            compiled_fn = _compile(twin, parallel=True)
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
         return compiled_fn(*args)
 
