@@ -49,6 +49,19 @@ def run_model(scenario: Scenario, days: int | None = None, seed: int | None = No
     return model
 
 
+def paired_runs(
+    overrides: list[str], change: str, seeds: tuple[int | None, ...] = (None, 1, 2, 3)
+) -> list[tuple[list[dict], list[dict]]]:
+    """Per seed (None: the scenario's own), the baseline's timeseries under `overrides` without and
+    with one `change`: the same seed on both sides, so a pair differs by the change alone."""
+    base = load_scenario(BASELINE, overrides)
+    changed = load_scenario(BASELINE, [*overrides, change])
+    return [
+        (run_scenario(base, seed=seed).timeseries, run_scenario(changed, seed=seed).timeseries)
+        for seed in seeds
+    ]
+
+
 def small(scenario: Scenario, **changes) -> Scenario:
     """A copy of a scenario with top-level fields changed (scale, start, end...)."""
     return scenario.model_copy(update=changes, deep=True)
