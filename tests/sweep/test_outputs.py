@@ -71,16 +71,19 @@ def test_outputs_are_offered_only_for_the_columns_a_sweep_kept() -> None:
     assert names == ["peak_rent", "peak_rent_day", "rent_end_over_peak", "peak_tension"]
 
 
-def test_a_ranking_puts_first_the_parameter_that_moves_the_outputs() -> None:
-    """A Morris design over a, b, c where the peak rent is 1 + a and the peak tension 0.1 b: a leads
-    the rent outputs, b the tension, c (no effect) comes last; each output is scaled to its top."""
+def _morris_sweep(
+    samples: int, replicates: int = 1, noise: float = 0.0
+) -> tuple[dict, pd.DataFrame]:
+    """A Morris design over p.a, p.b, p.c and its runs' rows: the peak rent is 1.5 + a (plus
+    `noise` per replicate), the tension 0.1 b + 0.01 a, and c moves nothing."""
     experiment = Experiment.model_validate(
         {
             "name": "m",
             "scenarios": ["x.yaml"],
             "seed": 5,
             "design": "morris",
-            "samples": 8,
+            "samples": samples,
+            "replicates": replicates,
             "parameters": {f"p.{k}": {"low": 0, "high": 1} for k in "abc"},
         }
     )
@@ -88,11 +91,19 @@ def test_a_ranking_puts_first_the_parameter_that_moves_the_outputs() -> None:
     info = {"experiment": experiment.model_dump(mode="json"), "design_points": points}
     frames = []
     for i, p in enumerate(points):
-        run = _run(f"r{i:06d}", peak=1.5 + p["p.a"])
-        run["tension_index"] = 0.1 * p["p.b"] + 0.01 * p["p.a"]
-        run["point"] = i
-        frames.append(run)
-    frame = pd.concat(frames, ignore_index=True)
+        for replicate in range(replicates):
+            run_id = f"r{replicates * i + replicate:06d}"
+            run = _run(run_id, peak=1.5 + p["p.a"] + noise * replicate)
+            run["tension_index"] = 0.1 * p["p.b"] + 0.01 * p["p.a"]
+            run["point"], run["replicate"] = i, replicate
+            frames.append(run)
+    return info, pd.concat(frames, ignore_index=True)
+
+
+def test_a_ranking_puts_first_the_parameter_that_moves_the_outputs() -> None:
+    """A Morris design over a, b, c where the peak rent is 1 + a and the peak tension 0.1 b: a leads
+    the rent outputs, b the tension, c (no effect) comes last; each output is scaled to its top."""
+    info, frame = _morris_sweep(samples=8)
     per_output = {}
     for name in ("peak_rent", "peak_tension"):
         output = next(o for o in outputs.OUTPUTS if o.name == name)
@@ -127,27 +138,7 @@ def test_a_ranking_with_replicates_writes_every_parameter_and_the_seed_noise(tmp
     row, small against a's effect."""
     from exodus.sweep.report import _ranking
 
-    experiment = Experiment.model_validate(
-        {
-            "name": "m",
-            "scenarios": ["x.yaml"],
-            "seed": 5,
-            "design": "morris",
-            "samples": 6,
-            "replicates": 2,
-            "parameters": {f"p.{k}": {"low": 0, "high": 1} for k in "abc"},
-        }
-    )
-    points = design_points(experiment)
-    info = {"experiment": experiment.model_dump(mode="json"), "design_points": points}
-    frames = []
-    for i, p in enumerate(points):
-        for replicate in (0, 1):
-            run = _run(f"r{2 * i + replicate:06d}", peak=1.5 + p["p.a"] + 0.01 * replicate)
-            run["tension_index"] = 0.1 * p["p.b"] + 0.01 * p["p.a"]
-            run["point"], run["replicate"] = i, replicate
-            frames.append(run)
-    frame = pd.concat(frames, ignore_index=True)
+    info, frame = _morris_sweep(samples=6, replicates=2, noise=0.01)
     _, lines, written = _ranking(info, frame, tmp_path)
     assert tmp_path / "ranking.csv" in written
     table = pd.read_csv(tmp_path / "ranking.csv")
