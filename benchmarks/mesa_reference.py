@@ -19,10 +19,11 @@ against migrant bidders, at what rent), the market rent for the rent perception,
 town-level perceptions of the arrivals (salience, disrespect, cultural distance, legitimacy, need,
 prices, job competition; the reference habituates to them itself), each household's campaign
 legitimacy shift and the day's change of its disposition from contact (who meets whom is the
-migrant side's). The movers exodus produced are recorded too, to compare, not fed. Jobs, new
-listings and free hosting are not part of the household side: the reference holds employment and
-tenure at their initial values, so its movers and displacements agree with exodus exactly and its
-attitudes only statistically (different random draws, and tenure and jobs that move in exodus).
+migrant side's), and each household's tenure, income and employment as the day's attitudes
+see them (jobs, new listings and withdrawals are not part of the household side: who works and who
+lets is fed, as contact is). The movers exodus produced are recorded too, to compare, not fed. Its
+movers and displacements agree with exodus exactly and its attitudes statistically (different
+random draws of who hears whom, and households updated one after another).
 
 Run it alone: `python -m benchmarks.mesa_reference --scale 0.01 --days 10`.
 """
@@ -40,14 +41,13 @@ from pathlib import Path
 import mesa
 import numpy as np
 
+from exodus.model import compiled
 from exodus.model.model import ExodusModel
 from exodus.model.state import LANDLORD, OWNER, RENTER, STUDENT
 from exodus.scenario.loader import load_scenario
 from exodus.scenario.schema import Scenario
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2022.yaml"
-TENURE_RENT_FACTOR = {RENTER: 1.0, STUDENT: 1.0, OWNER: 0.3, LANDLORD: -0.5}
-"""How a rent rise weighs on each tenure, as in `Attitudes.step`."""
 FED_PERCEPTIONS = (
     "salience",
     "disrespect",
@@ -85,6 +85,9 @@ class DayInputs:
     seen: dict[str, np.ndarray]
     legitimacy_shift: np.ndarray | None = None  # per household, from information campaigns
     contact: np.ndarray | None = None  # per household: today's change of disposition by contact
+    tenure: np.ndarray | None = None  # per household, today (owners let and withdraw units)
+    income: np.ndarray | None = None  # per household, rent units a month (follows employment)
+    unemployed: np.ndarray | None = None  # per household: in the labour force without a job
 
 
 @dataclass
@@ -99,7 +102,7 @@ class Recording:
     days: list[DayInputs] = field(default_factory=list)
     movers: list[np.ndarray] = field(default_factory=list)
     exodus: ExodusModel | None = None
-    exodus_seconds: float = 0.0
+    exodus_seconds: float = 0.0  # the recorded run on numpy's path, with its copies
 
 
 def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Recording:
@@ -159,6 +162,9 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
                 market_rent=model.towns.market_rent.copy(),
                 seen=copied,
                 legitimacy_shift=model.policy.legitimacy_shift.copy(),
+                tenure=hh.view("tenure").copy(),
+                income=hh.view("income").copy(),
+                unemployed=hh.view("in_labour_force") & ~hh.view("employed"),
                 **today,
             )
         )
@@ -173,9 +179,16 @@ def record_exodus(scenario: Scenario, days: int, seed: int | None = None) -> Rec
     housing.sign_leases = recorded_signing
     model.attitudes.perceptions = recorded_perceptions
     model.attitudes.contact = recorded_contact
+    # numpy's path, where `Attitudes.contact` is the day's contact that is recorded: for a model
+    # of `compiled.MIN_ROWS` households or more the compiled path does the same arithmetic inside
+    # one kernel (the same bytes) and would leave the recording without contact
+    enabled, compiled.ENABLED = compiled.ENABLED, False
     started = time.perf_counter()
-    for _ in range(min(days, model.n_days)):
-        model.step()
+    try:
+        for _ in range(min(days, model.n_days)):
+            model.step()
+    finally:
+        compiled.ENABLED = enabled
     recording.exodus_seconds = time.perf_counter() - started
     recording.exodus = model
     return recording
@@ -202,7 +215,7 @@ class TownMarket:
         self.displaced = 0
         self.seen: dict[str, float] = {}
         self.adapted: dict[str, float] = {}  # the level of each stressor households are used to
-        self.mean_income = 0.0
+        self.mean_income = 0.0  # of its households today (prices weigh on the poorer more)
 
     def open_day(self, inputs: DayInputs) -> None:
         """The listings side of the day: going rent, vacancy discount and rent cap."""
@@ -232,8 +245,7 @@ class Household(mesa.Agent):
         h = model.recording.households
         self.row = row
         self.town = model.towns[int(h["town"][row])]
-        tenure = int(h["tenure"][row])
-        self.rent_factor = TENURE_RENT_FACTOR[tenure]
+        self.tenure = int(h["tenure"][row])
         self.income = float(h["income"][row])
         self.unemployed = bool(h["in_labour_force"][row]) and not bool(h["employed"][row])
         self.attitude = float(h["attitude"][row])
@@ -249,8 +261,16 @@ class Household(mesa.Agent):
         self.lease_end = int(h["unit_lease_end"][row])
         self.rent_ceiling = float(h["rent_ceiling"][row])
         self.displaced = False
-        self.price_factor = 1.0
         self.neighbours: list[Household] = []
+
+    def take_day(self, inputs: DayInputs) -> None:
+        """Today's tenure, income and employment, as exodus's jobs and listings left them."""
+        if inputs.tenure is not None:
+            self.tenure = int(inputs.tenure[self.row])
+        if inputs.income is not None:
+            self.income = float(inputs.income[self.row])
+        if inputs.unemployed is not None:
+            self.unemployed = bool(inputs.unemployed[self.row])
 
     def renew_lease(self) -> None:
         """At the end of a lease: renew at the unit's going ask if the household can carry it,
@@ -297,12 +317,14 @@ class Household(mesa.Agent):
         inputs = model.recording.days[model.day]
         shift = 0.0 if inputs.legitimacy_shift is None else inputs.legitimacy_shift[self.row]
         legitimacy = min(max(seen["legitimacy"] + float(shift), 0.0), 1.0) * seen["present"]
-        rent_threat = 1.5 if self.displaced else seen["rent"] * self.rent_factor
-        job_threat = seen["jobs"] * (1.0 if self.unemployed else 0.3)
+        rent_factor = model.tenure_rent_factor[self.tenure]
+        rent_threat = p.displaced_rent_threat if self.displaced else seen["rent"] * rent_factor
+        job_threat = seen["jobs"] * (1.0 if self.unemployed else p.employed_job_threat)
+        price_factor = min(math.sqrt(self.town.mean_income / self.income), p.price_threat_cap)
         threat = (
             p.rent_weight * rent_threat
             + p.job_weight * job_threat
-            + p.price_weight * seen["price"] * self.price_factor
+            + p.price_weight * seen["price"] * price_factor
             + p.disrespect_weight * seen["disrespect"]
             + p.cultural_weight * seen["cultural"]
             + p.legitimacy_weight * (seen["present"] - legitimacy)
@@ -318,7 +340,8 @@ class Household(mesa.Agent):
         if model.day == 0:
             self.prior -= drive  # day 0 is the surveyed state: only changes move attitudes
         if inputs.contact is not None:
-            self.prior = min(max(self.prior + float(inputs.contact[self.row]), -3.0), 3.0)
+            limit = p.prior_limit
+            self.prior = min(max(self.prior + float(inputs.contact[self.row]), -limit), limit)
         self.attitude += p.rate * (math.tanh(self.prior + drive) - self.attitude)
         if self.random.random() < p.messages_per_day:
             speaker = self.neighbours[self.random.randrange(len(self.neighbours))]
@@ -352,18 +375,19 @@ class ReferenceModel(mesa.Model):
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.recording = recording
         self.attitudes = scenario.attitudes
+        # how a rent rise weighs on each tenure (`attitudes.tenure_rent_factor`)
+        self.tenure_rent_factor = {
+            RENTER: 1.0,
+            STUDENT: 1.0,
+            OWNER: scenario.attitudes.owner_rent_factor,
+            LANDLORD: scenario.attitudes.landlord_rent_factor,
+        }
         self.day = 0
         self.trend = 1.0
         self.towns = [TownMarket(self, i) for i in range(recording.background_stress.size)]
         self.households = [Household(self, row) for row in range(recording.households["town"].size)]
         for agent, ties in zip(self.households, recording.neighbours.tolist(), strict=True):
             agent.neighbours = [self.households[j] for j in ties]
-        for town in self.towns:
-            members = [a for a in self.households if a.town is town]
-            town.mean_income = sum(a.income for a in members) / max(len(members), 1)
-        for agent in self.households:
-            ratio = agent.town.mean_income / agent.income
-            agent.price_factor = min(math.sqrt(ratio), 2.0)
         self.movers_today: list[Household] = []
         self.movers: list[list[int]] = []
         """Household rows that could not renew, per day (sorted)."""
@@ -386,6 +410,14 @@ class ReferenceModel(mesa.Model):
         self.movers.append(sorted(agent.row for agent in self.movers_today))
         for town in self.towns:
             town.perceive(inputs)
+        self.agents.do("take_day", inputs)
+        income = [0.0] * len(self.towns)
+        members = [0] * len(self.towns)
+        for agent in self.households:
+            income[agent.town.index] += agent.income
+            members[agent.town.index] += 1
+        for town in self.towns:
+            town.mean_income = income[town.index] / max(members[town.index], 1)
         self.agents.shuffle_do("update_attitude")
         self.day += 1
 
