@@ -314,3 +314,33 @@ def test_first_k_in_groups_picks_what_ranking_picks(data, k):
     _, rank = rank_within_groups(group, key)
     expected = rank < wanted[group] if group.size else np.zeros(0, dtype=bool)
     np.testing.assert_array_equal(first_k_in_groups(group, key, wanted, 4), expected)
+
+
+def test_goals_say_what_the_full_scale_goal_leaves_a_day():
+    """Start-up and outputs count against the 5 s: the goals say what is left for each day."""
+    full = {
+        "scale": 1.0,
+        "days": 122,
+        "command_seconds": 20.0,
+        "command_cpu_seconds": 24.0,
+        "sim_seconds": 17.0,
+        "seconds_per_day": 17.0 / 122,
+        "agents_per_day": 2.0e6,
+        "us_per_agent_step": 0.07,
+        "peak_bytes": 2**30,
+    }
+    floor = {"wall_seconds": 0.009, "cpu_seconds": 0.005}
+    reference = {"scale": 0.1, "us_per_agent_step": 10.0}
+    boltzmann = {"us_per_agent_step": 2.0}
+    rows = {
+        goal: (measured, met)
+        for goal, measured, met in run.goals([full], reference, boltzmann, floor=floor)
+    }
+    [leaves] = [
+        measured for goal, (measured, _) in rows.items() if goal.startswith("what 5 s leaves")
+    ]
+    # 5 s less the 3 s outside the simulation, over 122 days: 16.4 ms, 1.8 passes of 9 ms
+    assert leaves.startswith("3.0 s outside, so 16.4 ms a day, 1.8 floor passes")
+    assert "139.3 ms a day" in leaves
+    full_goal = [met for goal, (_, met) in rows.items() if goal.startswith("full scale, 122 days")]
+    assert full_goal == [False]
