@@ -211,18 +211,16 @@ class Attitudes:
             + p.legitimacy_weight * present
             + p.stress_weight * model.towns.background_stress
         )
-        k.drive(
-            self.starts,
-            hh.view("tenure"),
-            hh.view("displaced"),
-            hh.view("in_labour_force"),
-            hh.view("employed"),
-            hh.view("income"),
-            hh.view("fear"),
-            hh.view("grievance"),
-            hh.view("compassion"),
-            hh.view("empathy"),
-            model.policy.legitimacy_shift,
+        coworker, town_term, landlord, tenant_gap = self.contact_terms(seen)
+        landlord_sum = self._buffer("landlord_sum", hh.n, np.float64, zero=True)
+        is_landlord = self._buffer("is_landlord", hh.n, np.bool_, zero=True)
+        if p.contact_gain != 0:
+            k.add_landlord_contact(
+                landlord, p.landlord_contact * tenant_gap, landlord_sum, is_landlord
+            )
+        mean_income = k.town_mean_income(self.starts, hh.view("income"), threads=threads)
+        town_terms = (
+            mean_income,
             np.asarray(seen["legitimacy"], dtype=np.float64),
             present,
             p.rent_weight * seen["rent"],
@@ -231,6 +229,34 @@ class Attitudes:
             town_threat,
             p.compassion_weight * seen["need"],
             np.asarray(seen["salience"], dtype=np.float64),
+            np.asarray(coworker, dtype=np.float64),
+            np.asarray(town_term, dtype=np.float64),
+        )
+        columns = [
+            hh.view(name)
+            for name in (
+                "tenure",
+                "displaced",
+                "in_labour_force",
+                "employed",
+                "income",
+                "fear",
+                "grievance",
+                "compassion",
+                "empathy",
+            )
+        ]
+        attitude = hh.view("attitude")
+        k.drive_contact_target(
+            threads,  # one piece of the households per thread
+            self.starts,
+            *columns,
+            model.policy.legitimacy_shift,
+            hh.view("hosting"),
+            hh.view("hosted_days"),
+            mig.integration_effort,
+            mig.disrespect,
+            *town_terms,
             self.tenure_rent_factor,
             p.displaced_rent_threat * p.rent_weight,
             p.legitimacy_weight,
@@ -239,42 +265,20 @@ class Attitudes:
             p.empathy_weight,
             p.employed_job_threat,
             p.price_threat_cap,
-            drive,
-            threads=threads,
-        )
-        prior = hh.view("prior")
-        if model.day == 0:
-            prior -= drive
-        # contact (as `contact`): the town terms here, the household loop compiled
-        threshold = p.contact_quality_threshold
-        employed = hh.view("employed")
-        coworker, town_term, landlord, tenant_gap = self.contact_terms(seen)
-        landlord_sum = self._buffer("landlord_sum", hh.n, np.float64, zero=True)
-        if p.contact_gain != 0:
-            k.add_landlord_contact(landlord, p.landlord_contact * tenant_gap, landlord_sum)
-        k.contact_and_target(
-            self.starts,
-            employed,
-            hh.view("hosting"),
-            hh.view("hosted_days"),
-            mig.integration_effort,
-            mig.disrespect,
-            np.asarray(coworker, dtype=np.float64),
-            np.asarray(town_term, dtype=np.float64),
             landlord_sum,
-            landlord,
+            is_landlord,
             # float32 as numpy computes a guest's `contact_quality` from float32 traits
             np.float32(p.contact_quality_neutral),
             np.float32(p.contact_quality_slope),
-            np.float32(threshold),
+            np.float32(p.contact_quality_threshold),
             float(p.contact_gain),
             p.prior_limit,
-            prior,
+            model.day == 0,
+            hh.view("prior"),
             drive,
             threads=threads,
         )
         np.tanh(drive, out=drive)
-        attitude = hh.view("attitude")
         k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
         n_hh = attitude.size
