@@ -202,34 +202,59 @@ def add_landlord_contact(landlords, weights, landlord_sum, is_landlord):
 
 @parallel_kernel
 def follow_target(target, rate, attitude):
-    """attitude += (target - attitude) * rate."""
+    """attitude += (target - attitude) * rate; returns how many attitudes came out of [-1, 1] (or
+    NaN), so that `apply_messages` need clip only the listeners when none did."""
+    outside = 0
     for i in prange(attitude.size):
-        attitude[i] += (target[i] - attitude[i]) * rate
+        a = attitude[i] + (target[i] - attitude[i]) * rate
+        attitude[i] = a
+        if not (-1.0 <= a <= 1.0):
+            outside += 1
+    return outside
+
+
+@kernel
+def speakers(listeners, pick, neighbours, out):
+    """Each listener's speaker, the neighbour it picked: `neighbours[listener, pick[listener]]`
+    (the day's draws and the fixed neighbour table only, so it can be worked out ahead)."""
+    for k in range(listeners.size):
+        i = np.uint64(listeners[k])  # rows are never negative: unsigned, no index wrapping
+        out[k] = neighbours[i, np.uint64(pick[i])]
 
 
 @parallel_kernel
-def gather_messages(listeners, pick, neighbours, russian, attitude, cross_credibility, gap, heard):
+def gather_messages(
+    listeners, speaker, russian, attitude, cross_credibility, gap, heard, credibility
+):
     """For each listener: the message (its speaker's attitude) into `heard`, |message - own| into
-    `gap`; returns the credibility of each (1, or `cross_credibility` across languages)."""
-    credibility = np.empty(listeners.size)
+    `gap`, and its credibility (1, or `cross_credibility` across languages)."""
     for k in prange(listeners.size):
-        i = listeners[k]
-        speaker = neighbours[i, pick[i]]
-        message = attitude[speaker]
+        i = np.uint64(listeners[k])  # rows are never negative: unsigned, no index wrapping
+        s = np.uint64(speaker[k])
+        message = attitude[s]
         heard[k] = message
         gap[k] = abs(message - attitude[i])
-        credibility[k] = 1.0 if russian[speaker] == russian[i] else cross_credibility
-    return credibility
+        credibility[k] = 1.0 if russian[s] == russian[i] else cross_credibility
 
 
 @parallel_kernel
 def apply_messages(
-    listeners, heard, acceptance, credibility, latitude, rate, inverse_bias, eta, attitude
+    listeners,
+    heard,
+    acceptance,
+    credibility,
+    latitude,
+    rate,
+    inverse_bias,
+    eta,
+    clip_all,
+    attitude,
 ):
     """`message_effect` from `acceptance` = |gap|**k, added to each listener (each one row: the
-    listeners are distinct); then the clip."""
+    listeners are distinct), then the clip into [-1, 1]: of the listeners only, unless `clip_all`
+    (some attitude other than theirs may be outside it)."""
     for k in prange(listeners.size):
-        i = listeners[k]
+        i = np.uint64(listeners[k])
         listener = attitude[i]
         message = heard[k]
         bias = 1.0 if message - listener < 0 else inverse_bias
@@ -238,10 +263,16 @@ def apply_messages(
         effect *= bias
         effect *= accept
         effect *= message - eta * listener
-        attitude[i] = listener + effect
-    for i in prange(attitude.size):
-        a = attitude[i]
+        a = listener + effect
         if a < -1.0:
-            attitude[i] = -1.0
+            a = -1.0
         elif a > 1.0:
-            attitude[i] = 1.0
+            a = 1.0
+        attitude[i] = a
+    if clip_all:
+        for i in prange(attitude.size):
+            a = attitude[i]
+            if a < -1.0:
+                attitude[i] = -1.0
+            elif a > 1.0:
+                attitude[i] = 1.0

@@ -279,25 +279,25 @@ class Attitudes:
             threads=threads,
         )
         np.tanh(drive, out=drive)
-        k.follow_target(drive, p.rate, attitude, threads=threads)
+        outside = k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
-        n_hh = attitude.size
         if self._pending is not None:
-            pick, listeners = self._pending.result()
+            listeners, speaker = self._pending.result()
             self._pending = None
         else:
-            pick, listeners = self.message_draws(n_hh)
-        gap = np.empty(listeners.size)
-        heard = np.empty(listeners.size)
-        credibility = k.gather_messages(
+            listeners, speaker = self.speaker_draws(hh.n)
+        heard = self._buffer("heard", hh.n, np.float64)[: listeners.size]
+        gap = self._buffer("gap", hh.n, np.float64)[: listeners.size]
+        credibility = self._buffer("credibility", hh.n, np.float64)[: listeners.size]
+        k.gather_messages(
             listeners,
-            pick,
-            self.neighbours,
+            speaker,
             hh.view("russian_speaking"),
             attitude,
             p.cross_group_credibility,
             gap,
             heard,
+            credibility,
             threads=threads,
         )
         gap **= p.influence_k
@@ -310,6 +310,7 @@ class Attitudes:
             p.influence_rate,
             1.0 / p.negativity_bias,
             p.influence_eta,
+            outside > 0,
             attitude,
             threads=threads,
         )
@@ -322,17 +323,26 @@ class Attitudes:
         pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
         return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
 
+    def speaker_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """`message_draws`, and for the compiled path each listener's speaker (int32, as the
+        neighbour table): the listeners and their speakers."""
+        pick, listeners = self.message_draws(n)
+        speaker = np.empty(listeners.size, dtype=np.int32)
+        attitude_kernels.speakers(listeners, pick, self.neighbours, speaker)
+        return listeners, speaker
+
     def prefetch(self) -> None:
-        """Start tomorrow's `message_draws` on a second thread, when the compiled path runs on
+        """Start tomorrow's `speaker_draws` on a second thread, when the compiled path runs on
         threads (`compiled.threads`) and there is a tomorrow: only this mechanism draws from its
-        stream, and the draws do not depend on the day's state, so they come out the same while
-        the other mechanisms step (numpy releases the GIL while it fills most of the arrays)."""
+        stream, and neither the draws nor the speakers (the neighbour table is drawn once, at
+        set-up) depend on the day's state, so they come out the same while the other mechanisms
+        step (numpy releases the GIL while it fills most of the arrays, numba's kernel too)."""
         model = self.model
         n = model.households.n
         if model.day >= model.n_days - 1 or self._pending is not None:
             return
         if compiled.enabled(n) and compiled.threads(n) > 1:
-            self._pending = _drawing_thread().submit(self.message_draws, n)
+            self._pending = _drawing_thread().submit(self.speaker_draws, n)
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:
         """A household-sized array kept between days (zeroed once when `zero`)."""
