@@ -1,4 +1,5 @@
-"""The household passes of `exodus.model.attitudes`, each fused into one compiled loop.
+"""The household passes of `exodus.model.attitudes`, each fused into one compiled loop (and its
+passes over the migrant parties and the rental units).
 
 Each kernel does, household by household, what the numpy code of the method it names does column
 by column, in the same order and dtypes (see `exodus.model.compiled`); the numpy code is the
@@ -13,7 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from exodus.model.compiled import kernel, parallel_kernel, prange
-from exodus.model.state import LANDLORD, OWNER, RENTER, STUDENT
+from exodus.model.state import (
+    LANDLORD,
+    MIGRANT_TENANT,
+    MOBILISED,
+    NO_BED,
+    OWNER,
+    RENTER,
+    SHELTER,
+    STUDENT,
+)
 
 
 @parallel_kernel
@@ -191,15 +201,6 @@ def drive_contact_target(
                 o[j] = p + drive
 
 
-@kernel
-def add_landlord_contact(landlords, weights, landlord_sum, is_landlord):
-    """`np.bincount(landlords, weights)` into a zeroed `landlord_sum`, in the same order, and the
-    landlords marked in `is_landlord`."""
-    for k in range(landlords.size):
-        landlord_sum[landlords[k]] += np.float64(weights[k])
-        is_landlord[landlords[k]] = True
-
-
 @parallel_kernel
 def follow_target(target, rate, attitude):
     """attitude += (target - attitude) * rate; returns how many attitudes came out of [-1, 1] (or
@@ -276,3 +277,96 @@ def apply_messages(
                 attitude[i] = -1.0
             elif a > 1.0:
                 attitude[i] = 1.0
+
+
+@kernel
+def migrant_sums(
+    alive,
+    travel_left,
+    town,
+    size,
+    wave,
+    housing,
+    effort,
+    disrespect,
+    legitimacy_mobilised,
+    legitimacy_relocant,
+    quality_neutral32,
+    quality_slope32,
+    total,
+    legitimacy_sum,
+    need_sum,
+    quality_sum,
+    disrespect_sum,
+    effort_sum,
+):
+    """`Attitudes.present_means`' sums in one pass over the parties, in row order as
+    `np.bincount` adds them. Into the zeroed arrays, by town, over the parties present in town:
+    their size, and their size times legitimacy, in need (no bed or a shelter), encounter quality
+    (float32, as `contact_quality`), disrespect, effort."""
+    for r in range(alive.size):
+        if not alive[r] or travel_left[r] != 0:
+            continue
+        t = town[r]
+        weight = np.float64(size[r])
+        legitimacy = legitimacy_mobilised if wave[r] == MOBILISED else legitimacy_relocant
+        need = 1.0 if (housing[r] == NO_BED or housing[r] == SHELTER) else 0.0
+        quality = quality_neutral32 + quality_slope32 * (effort[r] - disrespect[r])
+        total[t] += weight
+        legitimacy_sum[t] += legitimacy * weight
+        need_sum[t] += need * weight
+        quality_sum[t] += np.float64(quality) * weight
+        disrespect_sum[t] += np.float64(disrespect[r]) * weight
+        effort_sum[t] += np.float64(effort[r]) * weight
+
+
+@kernel
+def live_workers(alive, has_job, town, workers):
+    """`contact_terms`' migrant workers: into the zeroed `workers`, by town, the live parties with
+    a job (in town or on a route)."""
+    for r in range(alive.size):
+        if alive[r] & has_job[r]:
+            workers[np.uint64(town[r])] += 1
+
+
+@kernel
+def unit_contact(
+    town,
+    holder,
+    tenant,
+    landlord,
+    effort,
+    disrespect,
+    quality_neutral32,
+    quality_slope32,
+    threshold32,
+    landlord_contact32,
+    add,
+    stock,
+    let,
+    landlord_sum,
+    is_landlord,
+):
+    """`contact_terms`' unit counts in one pass over the units: into the zeroed `stock` and `let`,
+    each town's units and those let to a migrant; when `add`, each such unit's landlord contact
+    (float32 as numpy computes it, `landlord_contact * (quality - threshold)`) summed into
+    `landlord_sum` in unit order, as `np.bincount(landlord, weights)` adds them, and its landlord
+    marked in `is_landlord`."""
+    lets = np.empty(town.size, dtype=np.uint64)
+    m = 0
+    for u in range(town.size):  # no branch: a quarter of the units are let, in no order
+        t = np.uint64(town[u])  # towns, units and rows are never negative: no index wrapping
+        is_let = holder[u] == MIGRANT_TENANT
+        stock[t] += 1
+        let[t] += is_let
+        lets[m] = u
+        m += is_let
+    if add:
+        for k in range(m):
+            u = lets[k]
+            guest = np.uint64(tenant[u])
+            gap = quality_neutral32 + quality_slope32 * (effort[guest] - disrespect[guest])
+            gap = gap - threshold32
+            row = np.uint64(landlord[u])
+            landlord_sum[row] += np.float64(landlord_contact32 * gap)
+            is_landlord[row] = True
