@@ -376,10 +376,12 @@ class Attitudes:
 
     def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The day's draws of the attitudes stream, in its order: each household's pick of a
-        neighbour (as int32: int64's numbers, faster), then who hears one; both paths use them."""
+        neighbour (as int32: int64's numbers, faster), then who hears one; both paths use them.
+        The chances go into an array kept between days (the same numbers as a new one's)."""
         p = self.params
         pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
-        return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
+        chance = self.rng.random(out=self._buffer("chance", n, np.float64))
+        return pick, np.flatnonzero(chance < p.messages_per_day)
 
     def speaker_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """`message_draws`, and for the compiled path each listener's speaker (int32, as the
