@@ -48,6 +48,8 @@ TENURES = 4
 """Number of tenure codes (OWNER, LANDLORD, RENTER, STUDENT): the length of a by-tenure table."""
 HABITUATING = ("rent", "price", "jobs", "disrespect")
 """Stressors households get used to when they hold steady."""
+MEANS = ("legitimacy", "need", "quality", "disrespect", "effort")
+"""The party-size-weighted means of the parties present that `Attitudes.present_means` gives."""
 
 
 def size_weighted_mean(
@@ -116,9 +118,59 @@ class Attitudes:
     def perceptions(self) -> dict[str, np.ndarray]:
         """Town-level quantities a household perceives about the arrivals today."""
         model, p = self.model, self.params
-        mig, towns = model.migrants, model.towns
-        n = towns.n
+        towns = model.towns
+        present_agents, means = self.present_means()
+        present = present_agents * model.agent_weight
+        share = present / towns.population
+        salience = share / (share + p.salience_scale)
+        expected_rent = model.housing.trend_level()
+        return {
+            "salience": salience,
+            "share": share,
+            "legitimacy": means["legitimacy"],
+            "present": present > 0,
+            "need": p.need_floor + (1.0 - p.need_floor) * means["need"],
+            "quality": means["quality"],
+            "disrespect": means["disrespect"],
+            "cultural": np.where(present > 0, 1.0 - means["effort"], 0),
+            "rent": np.clip(
+                (towns.market_rent / expected_rent - 1.0) / p.rent_rise_full_threat, 0.0, 1.0
+            ),
+            "price": np.clip(model.prices.excess() / p.price_rise_full_threat, 0.0, 1.0),
+            "jobs": model.jobs.today["job_competition"],
+        }
+
+    def present_means(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Per town, the size of the parties present (agents), and by party size over them the
+        mean legitimacy of their flight, share in need (no bed or a shelter), encounter quality,
+        disrespect and integration effort (0 where none)."""
+        model, p = self.model, self.params
+        mig = model.migrants
+        n = model.towns.n
         fl = model.settings.flows
+        if compiled.enabled(model.households.n):
+            # the same sums in one compiled pass over the parties (`migrant_sums`)
+            sums = np.zeros((len(MEANS) + 1, n))
+            attitude_kernels.migrant_sums(
+                mig.view("alive"),
+                mig.view("travel_left"),
+                mig.view("town"),
+                mig.view("size"),
+                mig.view("wave"),
+                mig.view("housing"),
+                mig.view("integration_effort"),
+                mig.view("disrespect"),
+                float(fl.mobilised.legitimacy),
+                float(fl.relocant.legitimacy),
+                np.float32(p.contact_quality_neutral),
+                np.float32(p.contact_quality_slope),
+                *sums,
+            )
+            total = sums[0]
+            return total, {
+                key: np.divide(summed, total, out=np.zeros(n), where=total > 0)
+                for key, summed in zip(MEANS, sums[1:], strict=True)
+            }
         rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
         town = mig.town[rows].astype(np.int64)
         size = mig.size[rows].astype(np.float64)
@@ -127,9 +179,6 @@ class Attitudes:
         def mean(values: np.ndarray) -> np.ndarray:  # by party size, over the same total
             return size_weighted_mean(town, values, size, n, present_agents)
 
-        present = present_agents * model.agent_weight
-        share = present / towns.population
-        salience = share / (share + p.salience_scale)
         legitimacy = np.where(
             mig.wave[rows] == MOBILISED, fl.mobilised.legitimacy, fl.relocant.legitimacy
         )
@@ -137,22 +186,12 @@ class Attitudes:
         disrespect = mig.disrespect[rows]
         housing = mig.housing[rows]
         in_need = (housing == NO_BED) | (housing == SHELTER)  # np.isin's, without its sort
-        need_share = mean(in_need.astype(np.float64))
-        expected_rent = model.housing.trend_level()
-        return {
-            "salience": salience,
-            "share": share,
+        return present_agents, {
             "legitimacy": mean(legitimacy),
-            "present": present > 0,
-            "need": p.need_floor + (1.0 - p.need_floor) * need_share,
+            "need": mean(in_need.astype(np.float64)),
             "quality": mean(contact_quality(effort, disrespect, p)),
             "disrespect": mean(disrespect),
-            "cultural": np.where(present > 0, 1.0 - mean(effort), 0),
-            "rent": np.clip(
-                (towns.market_rent / expected_rent - 1.0) / p.rent_rise_full_threat, 0.0, 1.0
-            ),
-            "price": np.clip(model.prices.excess() / p.price_rise_full_threat, 0.0, 1.0),
-            "jobs": model.jobs.today["job_competition"],
+            "effort": mean(effort),
         }
 
     def habituate(self, seen: dict[str, np.ndarray]) -> None:
@@ -211,18 +250,35 @@ class Attitudes:
             + p.legitimacy_weight * present
             + p.stress_weight * model.towns.background_stress
         )
-        k.drive(
-            self.starts,
-            hh.view("tenure"),
-            hh.view("displaced"),
-            hh.view("in_labour_force"),
-            hh.view("employed"),
-            hh.view("income"),
-            hh.view("fear"),
-            hh.view("grievance"),
-            hh.view("compassion"),
-            hh.view("empathy"),
-            model.policy.legitimacy_shift,
+        # contact (as `contact_terms`): the units and the parties with a job in one pass each,
+        # each let unit's landlord contact summed into `landlord_sum` (as `np.bincount`)
+        units, n = model.units, model.towns.n
+        landlord_sum = self._buffer("landlord_sum", hh.n, np.float64, zero=True)
+        is_landlord = self._buffer("is_landlord", hh.n, np.bool_, zero=True)
+        stock, let = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        workers = np.zeros(n, dtype=np.int64)
+        k.unit_contact(
+            units.view("town"),
+            units.view("holder"),
+            units.view("tenant"),
+            units.view("landlord"),
+            mig.integration_effort,
+            mig.disrespect,
+            np.float32(p.contact_quality_neutral),
+            np.float32(p.contact_quality_slope),
+            np.float32(p.contact_quality_threshold),
+            np.float32(p.landlord_contact),
+            p.contact_gain != 0,
+            stock,
+            let,
+            landlord_sum,
+            is_landlord,
+        )
+        k.live_workers(mig.view("alive"), mig.view("has_job"), mig.view("town"), workers)
+        coworker, town_term = self.town_contact(seen, let / np.maximum(stock, 1), workers)
+        mean_income = k.town_mean_income(self.starts, hh.view("income"), threads=threads)
+        town_terms = (
+            mean_income,
             np.asarray(seen["legitimacy"], dtype=np.float64),
             present,
             p.rent_weight * seen["rent"],
@@ -231,6 +287,34 @@ class Attitudes:
             town_threat,
             p.compassion_weight * seen["need"],
             np.asarray(seen["salience"], dtype=np.float64),
+            np.asarray(coworker, dtype=np.float64),
+            np.asarray(town_term, dtype=np.float64),
+        )
+        columns = [
+            hh.view(name)
+            for name in (
+                "tenure",
+                "displaced",
+                "in_labour_force",
+                "employed",
+                "income",
+                "fear",
+                "grievance",
+                "compassion",
+                "empathy",
+            )
+        ]
+        attitude = hh.view("attitude")
+        k.drive_contact_target(
+            threads,  # one piece of the households per thread
+            self.starts,
+            *columns,
+            model.policy.legitimacy_shift,
+            hh.view("hosting"),
+            hh.view("hosted_days"),
+            mig.integration_effort,
+            mig.disrespect,
+            *town_terms,
             self.tenure_rent_factor,
             p.displaced_rent_threat * p.rent_weight,
             p.legitimacy_weight,
@@ -239,61 +323,39 @@ class Attitudes:
             p.empathy_weight,
             p.employed_job_threat,
             p.price_threat_cap,
-            drive,
-            threads=threads,
-        )
-        prior = hh.view("prior")
-        if model.day == 0:
-            prior -= drive
-        # contact (as `contact`): the town terms here, the household loop compiled
-        threshold = p.contact_quality_threshold
-        employed = hh.view("employed")
-        coworker, town_term, landlord, tenant_gap = self.contact_terms(seen)
-        landlord_sum = self._buffer("landlord_sum", hh.n, np.float64, zero=True)
-        if p.contact_gain != 0:
-            k.add_landlord_contact(landlord, p.landlord_contact * tenant_gap, landlord_sum)
-        k.contact_and_target(
-            self.starts,
-            employed,
-            hh.view("hosting"),
-            hh.view("hosted_days"),
-            mig.integration_effort,
-            mig.disrespect,
-            np.asarray(coworker, dtype=np.float64),
-            np.asarray(town_term, dtype=np.float64),
             landlord_sum,
-            landlord,
+            is_landlord,
             # float32 as numpy computes a guest's `contact_quality` from float32 traits
             np.float32(p.contact_quality_neutral),
             np.float32(p.contact_quality_slope),
-            np.float32(threshold),
+            np.float32(p.contact_quality_threshold),
             float(p.contact_gain),
             p.prior_limit,
-            prior,
+            model.day == 0,
+            hh.view("prior"),
             drive,
             threads=threads,
         )
         np.tanh(drive, out=drive)
-        attitude = hh.view("attitude")
-        k.follow_target(drive, p.rate, attitude, threads=threads)
+        outside = k.follow_target(drive, p.rate, attitude, threads=threads)
         # influence (as `influence` and `message_effect`), with the same draws
-        n_hh = attitude.size
         if self._pending is not None:
-            pick, listeners = self._pending.result()
+            listeners, speaker = self._pending.result()
             self._pending = None
         else:
-            pick, listeners = self.message_draws(n_hh)
-        gap = np.empty(listeners.size)
-        heard = np.empty(listeners.size)
-        credibility = k.gather_messages(
+            listeners, speaker = self.speaker_draws(hh.n)
+        heard = self._buffer("heard", hh.n, np.float64)[: listeners.size]
+        gap = self._buffer("gap", hh.n, np.float64)[: listeners.size]
+        credibility = self._buffer("credibility", hh.n, np.float64)[: listeners.size]
+        k.gather_messages(
             listeners,
-            pick,
-            self.neighbours,
+            speaker,
             hh.view("russian_speaking"),
             attitude,
             p.cross_group_credibility,
             gap,
             heard,
+            credibility,
             threads=threads,
         )
         gap **= p.influence_k
@@ -306,6 +368,7 @@ class Attitudes:
             p.influence_rate,
             1.0 / p.negativity_bias,
             p.influence_eta,
+            outside > 0,
             attitude,
             threads=threads,
         )
@@ -313,22 +376,33 @@ class Attitudes:
 
     def message_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The day's draws of the attitudes stream, in its order: each household's pick of a
-        neighbour (as int32: int64's numbers, faster), then who hears one; both paths use them."""
+        neighbour (as int32: int64's numbers, faster), then who hears one; both paths use them.
+        The chances go into an array kept between days (the same numbers as a new one's)."""
         p = self.params
         pick = self.rng.integers(0, p.ties, size=n, dtype=np.int32)
-        return pick, np.flatnonzero(self.rng.random(n) < p.messages_per_day)
+        chance = self.rng.random(out=self._buffer("chance", n, np.float64))
+        return pick, np.flatnonzero(chance < p.messages_per_day)
+
+    def speaker_draws(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """`message_draws`, and for the compiled path each listener's speaker (int32, as the
+        neighbour table): the listeners and their speakers."""
+        pick, listeners = self.message_draws(n)
+        speaker = np.empty(listeners.size, dtype=np.int32)
+        attitude_kernels.speakers(listeners, pick, self.neighbours, speaker)
+        return listeners, speaker
 
     def prefetch(self) -> None:
-        """Start tomorrow's `message_draws` on a second thread, when the compiled path runs on
+        """Start tomorrow's `speaker_draws` on a second thread, when the compiled path runs on
         threads (`compiled.threads`) and there is a tomorrow: only this mechanism draws from its
-        stream, and the draws do not depend on the day's state, so they come out the same while
-        the other mechanisms step (numpy releases the GIL while it fills most of the arrays)."""
+        stream, and neither the draws nor the speakers (the neighbour table is drawn once, at
+        set-up) depend on the day's state, so they come out the same while the other mechanisms
+        step (numpy releases the GIL while it fills most of the arrays, numba's kernel too)."""
         model = self.model
         n = model.households.n
         if model.day >= model.n_days - 1 or self._pending is not None:
             return
         if compiled.enabled(n) and compiled.threads(n) > 1:
-            self._pending = _drawing_thread().submit(self.message_draws, n)
+            self._pending = _drawing_thread().submit(self.speaker_draws, n)
 
     def _buffer(self, name: str, size: int, dtype: type, zero: bool = False) -> np.ndarray:
         """A household-sized array kept between days (zeroed once when `zero`)."""
@@ -416,14 +490,12 @@ class Attitudes:
     def contact_terms(
         self, seen: dict[str, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The contact of the day that both paths (numpy `contact`, compiled `step_compiled`)
-        share: per town, the coworker term (for employed households) and the everyday and
-        neighbour term, each the new exposure times the quality gap; and per unit let to a
-        migrant, its landlord and the tenant's quality gap."""
+        """The contact of the day for the numpy `contact`: per town, the coworker term (for
+        employed households) and the everyday and neighbour term (`town_contact`); and per unit
+        let to a migrant, its landlord and the tenant's quality gap."""
         model, p = self.model, self.params
-        hh, mig, units = model.households, model.migrants, model.units
+        mig, units = model.migrants, model.units
         n = model.towns.n
-        threshold = p.contact_quality_threshold
         # everyday encounters and migrant neighbours, in proportion to their shares
         let = units.view("holder") == MIGRANT_TENANT
         utown = units.view("town")
@@ -432,11 +504,27 @@ class Attitudes:
         # colleagues: the migrant share of the town's workers
         workers = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         migrant_workers = np.bincount(mig.town[workers], minlength=n)
+        coworker, town_term = self.town_contact(seen, migrant_let, migrant_workers)
+        tenant = units.view("tenant")[let]
+        landlord = units.view("landlord")[let]
+        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant], p)
+        tenant_gap -= p.contact_quality_threshold
+        return coworker, town_term, landlord, tenant_gap
+
+    def town_contact(
+        self, seen: dict[str, np.ndarray], migrant_let: np.ndarray, migrant_workers: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What both paths (numpy `contact_terms`, compiled `step_compiled`) share: per town, the
+        coworker term and the everyday and neighbour term, each the new exposure times the
+        quality gap, from the share of units let to migrants and the migrants with a job."""
+        model, p = self.model, self.params
+        hh = model.households
         # households are contiguous by town: count each town's slice (the float sums of
         # `np.bincount(town, weights=employed)` are these whole numbers)
         local_workers = np.asarray(
             [np.count_nonzero(hh.employed[rows]) for rows in model.town_slices], dtype=np.float64
         )
+        # colleagues: the migrant share of the town's workers
         colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
         # the surveyed attitudes already hold the contact of the first day (the spring's
         # relocants): only encounters beyond it move dispositions
@@ -444,14 +532,10 @@ class Attitudes:
         if self.first_exposure is None:
             self.first_exposure = exposure.copy()
         new = np.maximum(exposure - self.first_exposure, 0.0)
-        town_gap = seen["quality"] - threshold
+        town_gap = seen["quality"] - p.contact_quality_threshold
         coworker = p.coworker_contact * new[2] * town_gap
         town_term = (p.everyday_contact * new[0] + p.neighbour_contact * new[1]) * town_gap
-        tenant = units.view("tenant")[let]
-        landlord = units.view("landlord")[let]
-        tenant_gap = contact_quality(mig.integration_effort[tenant], mig.disrespect[tenant], p)
-        tenant_gap -= threshold
-        return coworker, town_term, landlord, tenant_gap
+        return coworker, town_term
 
     def influence(self, attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who hears one message of a random neighbour today, and the change it makes to each of
