@@ -48,6 +48,10 @@ class Jobs:
             [np.count_nonzero(hh.in_labour_force[rows]) for rows in model.town_slices],
             dtype=np.float64,
         )
+        self.idle = np.flatnonzero(~hh.view("employed"))
+        """Rows of the households without a job (students and the unemployed), ascending: kept by
+        `step`, since only this mechanism hires and ends jobs, so that the day need not find
+        them among all households."""
         self.wage_index = np.ones(n)
         self.first_spending: np.ndarray | None = None
         self.first_seeker_rate: np.ndarray | None = None
@@ -138,8 +142,8 @@ class Jobs:
             self.employ_first_relocants()
         separation = self.params.separation_rate
         # jobs that end today open vacancies: one draw for each employed household in row order,
-        # found from the few households without a job (`idle`, ascending) instead of the many with
-        idle = np.flatnonzero(~hh.view("employed"))
+        # found from the few households without a job (`idle`) instead of the many with
+        idle = self.idle
         quits = employed_rows(idle, np.flatnonzero(rng.random(hh.n - idle.size) < separation))
         working = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         lost = working[rng.random(working.size) < separation]
@@ -196,6 +200,7 @@ class Jobs:
 
         # the local seekers not hired today are the labour force's unemployed
         unemployed = local_count - np.bincount(hh.town[hired_local], minlength=n)
+        self.idle = np.delete(idle, np.searchsorted(idle, hired_local))
         self.today = {
             "unemployment_rate": unemployed / np.maximum(labour_force, 1),
             # share of today's job seekers who are newcomers: the competition a local feels
