@@ -135,8 +135,7 @@ class Collective:
         hosting_share = self.hosting_households() / households
 
         mig = model.migrants
-        here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
-        present = np.bincount(mig.town[here], weights=mig.size[here], minlength=n)
+        here, present = model.flows.in_town, model.flows.people_in_town
         rough = here[mig.housing[here] == NO_BED]
         unhoused = np.bincount(mig.town[rough], weights=mig.size[rough], minlength=n)
         status = mig.housing[here]

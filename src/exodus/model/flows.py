@@ -134,6 +134,12 @@ class Flows:
         )
         self.choice = Choice(model)
         self.today: dict[str, np.ndarray] = {k: np.zeros(n) for k in self.OUTFLOWS}
+        self.in_town = np.zeros(0, dtype=np.intp)
+        """Rows of the parties in a town (not on a route), ascending, as the day's flows left
+        them: set at the end of `step`, since only the flows move, create or remove parties, so
+        the day's other mechanisms and the recorder need not find them again."""
+        self.people_in_town = np.zeros(n)
+        """Persons in those parties per town (agents), summed in row order."""
 
     # -- creation -------------------------------------------------------------------------------
     def spawn(self, town: np.ndarray, wave: int, day: int) -> np.ndarray:
@@ -203,6 +209,11 @@ class Flows:
         self.advance_travel()
         self.leave()
         self.choose()
+        mig = self.model.migrants
+        self.in_town = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        self.people_in_town = np.bincount(
+            mig.town[self.in_town], weights=mig.size[self.in_town], minlength=self.model.towns.n
+        )
 
     def entry_shares(self, wave: int) -> np.ndarray:
         """Today's split of a country's entries between its towns: the crossing shares (or the

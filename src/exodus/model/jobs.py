@@ -70,7 +70,7 @@ class Jobs:
         """The arrivals' monthly living costs besides rent per town, rent units (agent scale)."""
         model = self.model
         mig = model.migrants
-        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        rows = model.flows.in_town
         cost = model.settings.flows.living_cost * mig.size[rows]
         return np.bincount(mig.town[rows], weights=cost, minlength=model.towns.n)
 

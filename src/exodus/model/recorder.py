@@ -58,11 +58,11 @@ class Recorder:
         model = self.model
         towns, mig = model.towns, model.migrants
         n, w = towns.n, model.agent_weight
-        here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        here = model.flows.in_town
         town = mig.town[here]
         size = mig.size[here].astype(np.float64)
         wave = mig.wave[here]
-        present = np.bincount(town, weights=size, minlength=n) * w
+        present = model.flows.people_in_town * w
         relocant = np.bincount(town[wave == RELOCANT], weights=size[wave == RELOCANT], minlength=n)
         mobilised = np.bincount(
             town[wave == MOBILISED], weights=size[wave == MOBILISED], minlength=n
