@@ -55,7 +55,7 @@ class Collective:
 
     def household_counts(self) -> np.ndarray:
         """Per town (columns), the households ready to picket, helping, hostile, welcoming and
-        displaced (rows); also sets `attitude_sum` and `displaced`. One compiled pass for a large
+        displaced (rows); also sets `attitude_sum` and `displaced`. One compiled kernel for a large
         model (`town_tallies`), else numpy slice by slice: the same counts and sums."""
         model, c = self.model, self.params
         att = model.settings.attitudes
@@ -216,7 +216,7 @@ def town_tallies(
     hostile_threshold,
     welcoming_threshold,
 ):
-    """`Collective.household_counts`' numpy code in one pass: per town t (rows `starts[t]` to
+    """`Collective.household_counts`' numpy code in one kernel: per town t (rows `starts[t]` to
     `starts[t + 1]`), households ready to picket, helping, hostile, welcoming and displaced, and
     the sum of attitudes in row order (as `np.bincount` adds them). `protest_cost` and
     `aid_compassion` come as float32, since numpy works them against the float32 columns in
@@ -225,29 +225,39 @@ def town_tallies(
     counts = np.zeros((5, n), dtype=np.int64)
     attitude_sum = np.zeros(n)
     for t in prange(n):
+        # a town's rows as slices indexed from 0: numba then knows no index is negative, drops its
+        # wraparound checks and vectorises the counts (twice as fast as a loop from starts[t])
+        lo, hi = starts[t], starts[t + 1]
+        mine, risk, warmth, out = (
+            attitude[lo:hi],
+            risk_aversion[lo:hi],
+            compassion[lo:hi],
+            displaced[lo:hi],
+        )
         weight = salience[t]
         ready = 0
         helping = 0
         hostile = 0
         welcoming = 0
-        out = 0
-        total = 0.0
-        for i in range(starts[t], starts[t + 1]):
-            a = attitude[i]
+        gone = 0
+        for i in range(mine.size):
+            a = mine[i]
             against = -a
             if against < 0.0:  # np.maximum(-a, 0.0)
                 against = 0.0
-            net = against * weight - np.float64(protest_cost * risk_aversion[i])
+            net = against * weight - np.float64(protest_cost * risk[i])
             ready += net > picket_threshold
-            helping += (a > aid_threshold) & (compassion[i] > aid_compassion)
+            helping += (a > aid_threshold) & (warmth[i] > aid_compassion)
             hostile += a < hostile_threshold
             welcoming += a > welcoming_threshold
-            out += displaced[i]
-            total += a
+            gone += out[i]
+        total = 0.0
+        for i in range(mine.size):  # in row order: a chain of additions, in a loop of its own
+            total += mine[i]
         counts[0, t] = ready
         counts[1, t] = helping
         counts[2, t] = hostile
         counts[3, t] = welcoming
-        counts[4, t] = out
+        counts[4, t] = gone
         attitude_sum[t] = total
     return counts, attitude_sum
