@@ -40,7 +40,7 @@ ALLOWED: dict[str, dict[float, str]] = {
     },
     "collective.py": {
         1000.0: CONVERSION,
-        **dict.fromkeys((2, 3, 4, 5, 6, 7), SHAPE),
+        **dict.fromkeys((2, 3, 4, 5), SHAPE),
     },
     "compiled.py": {
         100_000: "MIN_ROWS: the model size from which the numba kernels run instead of numpy, "
