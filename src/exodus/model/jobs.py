@@ -52,6 +52,10 @@ class Jobs:
         """Rows of the households without a job (students and the unemployed), ascending: kept by
         `step`, since only this mechanism hires and ends jobs, so that the day need not find
         them among all households."""
+        # the day's separation draws and their test, written into arrays kept between days: a
+        # fresh household-sized array each day is memory the system must map and zero again
+        self._draws = np.empty(hh.n)
+        self._quit = np.empty(hh.n, dtype=bool)
         self.wage_index = np.ones(n)
         self.first_spending: np.ndarray | None = None
         self.first_seeker_rate: np.ndarray | None = None
@@ -144,7 +148,11 @@ class Jobs:
         # jobs that end today open vacancies: one draw for each employed household in row order,
         # found from the few households without a job (`idle`) instead of the many with
         idle = self.idle
-        quits = employed_rows(idle, np.flatnonzero(rng.random(hh.n - idle.size) < separation))
+        draws = rng.random(
+            out=self._draws[: hh.n - idle.size]
+        )  # the numbers rng.random(size) gives
+        quit = np.less(draws, separation, out=self._quit[: draws.size])
+        quits = employed_rows(idle, np.flatnonzero(quit))
         working = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         lost = working[rng.random(working.size) < separation]
         self.lose_jobs(quits, lost)
