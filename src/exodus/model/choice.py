@@ -97,10 +97,8 @@ class Choice:
         """Migrants in each town now: people, and parties (agents)."""
         model, mig = self.model, self.model.migrants
         here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
-        sizes = mig.size[here].astype(np.float64)
-        n = model.towns.n
-        people = np.bincount(mig.town[here], weights=sizes, minlength=n) / model.scale
-        return people, np.bincount(mig.town[here], minlength=n).astype(np.float64)
+        people = model.flows.persons(here) / model.scale
+        return people, np.bincount(mig.town[here], minlength=model.towns.n).astype(np.float64)
 
     def weights(self, rows: np.ndarray) -> np.ndarray:
         """Each party's weight of every option: the towns (columns 0..n-1, its own town being

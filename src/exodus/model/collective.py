@@ -136,11 +136,9 @@ class Collective:
 
         mig = model.migrants
         here, present = model.flows.in_town, model.flows.people_in_town
-        rough = here[mig.housing[here] == NO_BED]
-        unhoused = np.bincount(mig.town[rough], weights=mig.size[rough], minlength=n)
         status = mig.housing[here]
-        needy = here[(status == NO_BED) | (status == SHELTER)]
-        in_need = np.bincount(mig.town[needy], weights=mig.size[needy], minlength=n)
+        unhoused = model.flows.persons(here[status == NO_BED])
+        in_need = model.flows.persons(here[(status == NO_BED) | (status == SHELTER)])
         meals = towns.aid * c.aid_meals_per_day * model.scale
         fed = np.minimum(np.divide(meals, in_need, out=np.ones(n), where=in_need > 0), 1.0)
         self.meal_cover = fed * c.meal_share_of_living_cost

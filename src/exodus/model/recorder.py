@@ -57,16 +57,12 @@ class Recorder:
     def record(self) -> None:
         model = self.model
         towns, mig = model.towns, model.migrants
-        n, w = towns.n, model.agent_weight
+        w = model.agent_weight
         here = model.flows.in_town
-        town = mig.town[here]
-        size = mig.size[here].astype(np.float64)
         wave = mig.wave[here]
         present = model.flows.people_in_town * w
-        relocant = np.bincount(town[wave == RELOCANT], weights=size[wave == RELOCANT], minlength=n)
-        mobilised = np.bincount(
-            town[wave == MOBILISED], weights=size[wave == MOBILISED], minlength=n
-        )
+        relocant = model.flows.persons(here[wave == RELOCANT])
+        mobilised = model.flows.persons(here[wave == MOBILISED])
         if self._first_rent is None:
             self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
