@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from exodus.model import compiled
+from exodus.model.flows import town_sums
 from exodus.model.jobs import employed_rows, insert_sorted
 from exodus.model.model import ExodusModel
 from exodus.model.state import RENTER, STUDENT
@@ -123,3 +124,16 @@ def test_compiled_household_counts_are_the_numpy_counts(threads, monkeypatch):
     assert fast.tolist() == slow.tolist()
     assert fast_sum.tobytes() == model.collective.attitude_sum.tobytes()
     assert (slow[1] > 0).any() and (slow[0] > 0).any()  # helpers and ready households counted
+
+
+@pytest.mark.skipif(not compiled.ENABLED, reason="numba is not installed or EXODUS_NUMBA=0")
+def test_town_sums_are_the_bincount_sums():
+    """The compiled persons per town are `np.bincount`'s sums, bytes and all: float32 sizes
+    summed as float64 in the order of the rows, for any subset of rows (none included)."""
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 50, 5000):
+        town = rng.integers(0, 6, size).astype(np.int16)
+        weight = (1.0 + rng.poisson(1.5, size) + rng.random(size) / 3).astype(np.float32)
+        rows = np.flatnonzero(rng.random(size) < 0.6)
+        expected = np.bincount(town[rows], weights=weight[rows], minlength=6)
+        assert town_sums(rows, town, weight, 6).tobytes() == expected.tobytes()
