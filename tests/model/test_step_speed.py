@@ -14,7 +14,8 @@ import pytest
 
 from exodus.model import compiled
 from exodus.model.flows import town_sums
-from exodus.model.jobs import employed_rows, insert_sorted
+from exodus.model.groups import first_k_in_groups
+from exodus.model.jobs import MARGIN, OVERSAMPLE, employed_rows, insert_sorted, likely_first_k
 from exodus.model.model import ExodusModel
 from exodus.model.state import RENTER, STUDENT
 from exodus.scenario.loader import load_scenario
@@ -137,3 +138,27 @@ def test_town_sums_are_the_bincount_sums():
         rows = np.flatnonzero(rng.random(size) < 0.6)
         expected = np.bincount(town[rows], weights=weight[rows], minlength=6)
         assert town_sums(rows, town, weight, 6).tobytes() == expected.tobytes()
+
+
+def test_likely_first_k_hires_whom_first_k_in_groups_hires():
+    """Hiring among the likely few chooses the items `first_k_in_groups` chooses: weights of 1,
+    below 1 and 0 (never hired), tied draws, more places than seekers; both its paths (the few
+    suffice, or it falls back to all) run."""
+    rng = np.random.default_rng(11)
+    fell_back = looked_at_few = 0
+    for _ in range(2000):
+        size, groups = int(rng.integers(0, 800)), int(rng.integers(1, 6))
+        group = rng.integers(0, groups, size).astype(np.int64)
+        weight = np.where(rng.random(size) < 0.7, 1.0, rng.choice([0.0, 0.3, 1.0], size))
+        u = rng.random(size)
+        if rng.random() < 0.3:
+            u = np.round(u * 20) / 20 + 1e-3  # ties
+        with np.errstate(divide="ignore"):
+            key = np.where(weight > 0, np.log(u) / weight, -np.inf)
+        want = rng.integers(-2, 80, groups)
+        expected = first_k_in_groups(group, -key, want, groups)
+        assert np.array_equal(likely_first_k(group, -key, want, groups), expected)
+        few = np.bincount(group, minlength=groups) > OVERSAMPLE * want + MARGIN
+        looked_at_few += bool(few.all() and (want > 0).any())
+        fell_back += bool((want > np.bincount(group[np.isfinite(key)], minlength=groups)).any())
+    assert looked_at_few > 100 and fell_back > 100
