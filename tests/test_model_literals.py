@@ -40,7 +40,7 @@ ALLOWED: dict[str, dict[float, str]] = {
     },
     "collective.py": {
         1000.0: CONVERSION,
-        **dict.fromkeys((2, 3, 4, 5, 6, 7), SHAPE),
+        **dict.fromkeys((2, 3, 4, 5), SHAPE),
     },
     "compiled.py": {
         100_000: "MIN_ROWS: the model size from which the numba kernels run instead of numpy, "
@@ -60,7 +60,14 @@ ALLOWED: dict[str, dict[float, str]] = {
         2: "half the sort-key stride",
     },
     "housing.py": {2: LOGNORMAL, 30.4: CONVERSION, 365.0: CONVERSION},
-    "jobs.py": {365.0: CONVERSION},
+    "jobs.py": {
+        365.0: CONVERSION,
+        **dict.fromkeys(
+            (2, 32),
+            "OVERSAMPLE, MARGIN: how many seekers the hiring looks at first (a speed setting: "
+            "the same hires with any values, no effect on results)",
+        ),
+    },
     "model.py": {1000: CONVERSION},
     "policies.py": {0.5: "a policy switches at half past a day: between two steps, not in one"},
     "population.py": {

@@ -76,9 +76,10 @@ class Choice:
         # a party decides from the day after it comes in (it has seen the town for a night)
         return np.where(days_in >= 1, p, 0.0)
 
-    def town_pull(self) -> tuple[np.ndarray, np.ndarray]:
+    def town_pull(self, people: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Party-independent part of each town's attractiveness, and FLEE's capacity multiplier
-        (1 below `full_threshold` of capacity, falling to 0 when full)."""
+        (1 below `full_threshold` of capacity, falling to 0 when full); `people` is `present()`'s
+        first part, if the caller has it."""
         model = self.model
         fl, towns = model.settings.flows, model.towns
         free, seekers = towns.free_places, towns.seekers
@@ -86,7 +87,8 @@ class Choice:
         multiplier = np.clip((1.0 - load) / max(1.0 - fl.full_threshold, 1e-9), 0.0, 1.0)
         room = free / np.maximum(free + seekers, 1.0)
         speakers = np.asarray([t.russian_speaking_share for t in model.town_specs.values()])
-        people, _ = self.present()
+        if people is None:
+            people, _ = self.present()
         diaspora = 1.0 + fl.diaspora_weight * (speakers + people / towns.population)
         pull = (fl.base_pull + room) * diaspora * towns.arrival_deterrence
         return pull, multiplier
@@ -95,10 +97,8 @@ class Choice:
         """Migrants in each town now: people, and parties (agents)."""
         model, mig = self.model, self.model.migrants
         here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
-        sizes = mig.size[here].astype(np.float64)
-        n = model.towns.n
-        people = np.bincount(mig.town[here], weights=sizes, minlength=n) / model.scale
-        return people, np.bincount(mig.town[here], minlength=n).astype(np.float64)
+        people = model.flows.persons(here) / model.scale
+        return people, np.bincount(mig.town[here], minlength=model.towns.n).astype(np.float64)
 
     def weights(self, rows: np.ndarray) -> np.ndarray:
         """Each party's weight of every option: the towns (columns 0..n-1, its own town being
@@ -106,14 +106,14 @@ class Choice:
         model, mig = self.model, self.model.migrants
         fl, towns = model.settings.flows, model.towns
         n = towns.n
-        pull, multiplier = self.town_pull()
+        people, parties = self.present()
+        pull, multiplier = self.town_pull(people)
         origin = mig.town[rows].astype(np.int64)
         budget = np.maximum(mig.income[rows], 0.0) + np.maximum(mig.savings[rows], 0.0) / (
             fl.budget_months
         )
         afford = np.clip(budget[:, None] / towns.market_rent[None, :], 0.0, 1.0)
         needs = (mig.income_source[rows] == NEEDS_WORK) & ~mig.has_job[rows]
-        _, parties = self.present()
         vacancies = towns.open_jobs / np.maximum(parties, 1.0)
         jobs = fl.job_floor + (1.0 - fl.job_floor) * vacancies / (1.0 + vacancies)
         fit = pull[None, :] * afford * np.where(needs[:, None], jobs[None, :], 1.0)

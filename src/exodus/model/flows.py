@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from exodus.model import compiled
 from exodus.model.choice import HOME, ONWARD, Choice, odds
+from exodus.model.compiled import kernel
 from exodus.model.population import beta_draws
 from exodus.model.state import (
     MOBILISED,
@@ -134,6 +136,12 @@ class Flows:
         )
         self.choice = Choice(model)
         self.today: dict[str, np.ndarray] = {k: np.zeros(n) for k in self.OUTFLOWS}
+        self.in_town = np.zeros(0, dtype=np.intp)
+        """Rows of the parties in a town (not on a route), ascending, as the day's flows left
+        them: set at the end of `step`, since only the flows move, create or remove parties, so
+        the day's other mechanisms and the recorder need not find them again."""
+        self.people_in_town = np.zeros(n)
+        """Persons in those parties per town (agents), summed in row order."""
 
     # -- creation -------------------------------------------------------------------------------
     def spawn(self, town: np.ndarray, wave: int, day: int) -> np.ndarray:
@@ -203,6 +211,18 @@ class Flows:
         self.advance_travel()
         self.leave()
         self.choose()
+        mig = self.model.migrants
+        self.in_town = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        self.people_in_town = self.persons(self.in_town)
+
+    def persons(self, rows: np.ndarray) -> np.ndarray:
+        """Persons (agents) per town in the parties `rows`, each town's sum in row order:
+        `np.bincount` of their towns weighted by their sizes, or its compiled twin `town_sums`
+        (the same sums) for a large model."""
+        model, mig = self.model, self.model.migrants
+        if compiled.enabled(model.households.n):
+            return town_sums(rows, mig.town, mig.size, model.towns.n)
+        return np.bincount(mig.town[rows], weights=mig.size[rows], minlength=model.towns.n)
 
     def entry_shares(self, wave: int) -> np.ndarray:
         """Today's split of a country's entries between its towns: the crossing shares (or the
@@ -407,4 +427,15 @@ def admitted_share(wanted: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Share of the people wanting to enter each town that its cap lets in (1 where under it)."""
     out = np.ones_like(wanted)
     np.divide(cap, wanted, out=out, where=wanted > cap)
+    return out
+
+
+@kernel
+def town_sums(rows, town, weight, n):
+    """`np.bincount(town[rows], weights=weight[rows], minlength=n)`: each town's sum of the
+    weights (as float64, as bincount casts them) in the order of `rows`, without the gathers."""
+    out = np.zeros(n)
+    for k in range(rows.size):
+        i = rows[k]
+        out[town[i]] += np.float64(weight[i])
     return out

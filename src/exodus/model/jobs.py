@@ -43,6 +43,19 @@ class Jobs:
         self.earnings = hh.view("income").copy()
         out_of_work = hh.view("in_labour_force") & ~hh.view("employed")
         hh.income[: hh.n][out_of_work] *= self.params.unemployed_income_share
+        # students never join the labour force and no one leaves it: each town's count is fixed
+        self.labour_force = np.asarray(
+            [np.count_nonzero(hh.in_labour_force[rows]) for rows in model.town_slices],
+            dtype=np.float64,
+        )
+        self.idle = np.flatnonzero(~hh.view("employed"))
+        """Rows of the households without a job (students and the unemployed), ascending: kept by
+        `step`, since only this mechanism hires and ends jobs, so that the day need not find
+        them among all households."""
+        # the day's separation draws and their test, written into arrays kept between days: a
+        # fresh household-sized array each day is memory the system must map and zero again
+        self._draws = np.empty(hh.n)
+        self._quit = np.empty(hh.n, dtype=bool)
         self.wage_index = np.ones(n)
         self.first_spending: np.ndarray | None = None
         self.first_seeker_rate: np.ndarray | None = None
@@ -61,13 +74,14 @@ class Jobs:
         """The arrivals' monthly living costs besides rent per town, rent units (agent scale)."""
         model = self.model
         mig = model.migrants
-        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
+        rows = model.flows.in_town
         cost = model.settings.flows.living_cost * mig.size[rows]
         return np.bincount(mig.town[rows], weights=cost, minlength=model.towns.n)
 
-    def follow_demand(self) -> None:
+    def follow_demand(self) -> np.ndarray:
         """Jobs move towards what local demand supports: open vacancies where it grew; where it
-        fell, close vacancies first and then end jobs at random."""
+        fell, close vacancies first and then end jobs at random. Returns the local households whose
+        job ended (ascending rows)."""
         model, p, towns = self.model, self.params, self.model.towns
         hh, mig = model.households, model.migrants
         n = towns.n
@@ -86,13 +100,14 @@ class Jobs:
         self.cut_carry += cut - closed
         ends = np.floor(self.cut_carry).astype(np.int64)
         if not ends.any():
-            return
+            return np.zeros(0, dtype=np.intp)
         local = np.nonzero(hh.view("employed"))[0]
         migrant = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         town = np.concatenate([hh.town[local], mig.town[migrant]]).astype(np.int64)
         ended = first_k_in_groups(town, self.rng.random(town.size), ends, n)
         self.cut_carry -= np.bincount(town[ended], minlength=n)
         self.lose_jobs(local[ended[: local.size]], migrant[ended[local.size :]])
+        return local[ended[: local.size]]
 
     def lose_jobs(self, local: np.ndarray, migrant: np.ndarray) -> None:
         """Workers out of a job: a local household falls back to a share of its earnings."""
@@ -130,18 +145,25 @@ class Jobs:
         if model.day == 0:
             self.employ_first_relocants()
         separation = self.params.separation_rate
-        # jobs that end today open vacancies
-        employed = np.nonzero(hh.view("employed"))[0]
-        quits = employed[rng.random(employed.size) < separation]
+        # jobs that end today open vacancies: one draw for each employed household in row order,
+        # found from the few households without a job (`idle`) instead of the many with
+        idle = self.idle
+        draws = rng.random(
+            out=self._draws[: hh.n - idle.size]
+        )  # the numbers rng.random(size) gives
+        quit = np.less(draws, separation, out=self._quit[: draws.size])
+        quits = employed_rows(idle, np.flatnonzero(quit))
         working = np.nonzero(mig.view("alive") & mig.view("has_job"))[0]
         lost = working[rng.random(working.size) < separation]
         self.lose_jobs(quits, lost)
         towns.open_jobs += np.bincount(hh.town[quits], minlength=n)
         towns.open_jobs += np.bincount(mig.town[lost], minlength=n)
-        self.follow_demand()
+        idle = insert_sorted(idle, quits)
+        idle = insert_sorted(idle, self.follow_demand())
         np.maximum(towns.open_jobs, 0.0, out=towns.open_jobs)
 
-        local = np.nonzero(hh.view("in_labour_force") & ~hh.view("employed"))[0]
+        # households in the labour force without a job (students have none and seek none)
+        local = idle[hh.in_labour_force[idle]]
         migrant = np.nonzero(
             mig.view("alive")
             & (mig.view("travel_left") == 0)
@@ -150,10 +172,10 @@ class Jobs:
             & (mig.view("intention") == STAY)
         )[0]
         # the wage curve: offers follow seekers per labour force against the first day's level
-        labour_force = np.zeros(n)
-        for i, rows in enumerate(model.town_slices):  # households are contiguous by town
-            labour_force[i] = np.count_nonzero(hh.in_labour_force[rows])
-        local_seekers = np.bincount(hh.town[local], minlength=n).astype(np.float64)
+        labour_force = self.labour_force
+        local_town = hh.town[local]
+        local_count = np.bincount(local_town, minlength=n)
+        local_seekers = local_count.astype(np.float64)
         migrant_seekers = np.bincount(mig.town[migrant], minlength=n).astype(np.float64)
         seeker_rate = (local_seekers + migrant_seekers) / np.maximum(
             labour_force + migrant_seekers, 1.0
@@ -165,7 +187,7 @@ class Jobs:
             seeker_rate / self.first_seeker_rate
         ) ** -self.params.wage_curve_elasticity
 
-        town = np.concatenate([hh.town[local], mig.town[migrant]]).astype(np.int64)
+        town = np.concatenate([local_town, mig.town[migrant]]).astype(np.int64)
         weight = np.concatenate(
             [np.ones(local.size), model.policy.migrant_hire_weight[mig.town[migrant]]]
         )
@@ -173,7 +195,7 @@ class Jobs:
         with np.errstate(divide="ignore"):
             key = np.where(weight > 0, np.log(rng.random(town.size)) / weight, -np.inf)
         hires = np.floor(towns.open_jobs).astype(np.int64)
-        hired = first_k_in_groups(town, -key, hires, n) & np.isfinite(key)
+        hired = likely_first_k(town, -key, hires, n) & np.isfinite(key)
         hired_local = local[hired[: local.size]]
         hired_migrant = migrant[hired[local.size :]]
         hh.employed[hired_local] = True
@@ -184,12 +206,52 @@ class Jobs:
         )
         towns.open_jobs -= np.bincount(town[hired], minlength=n)
 
-        unemployed = np.zeros(n, dtype=np.int64)
-        for i, rows in enumerate(model.town_slices):
-            unemployed[i] = np.count_nonzero(hh.in_labour_force[rows] & ~hh.employed[rows])
+        # the local seekers not hired today are the labour force's unemployed
+        unemployed = local_count - np.bincount(hh.town[hired_local], minlength=n)
+        self.idle = np.delete(idle, np.searchsorted(idle, hired_local))
         self.today = {
             "unemployment_rate": unemployed / np.maximum(labour_force, 1),
             # share of today's job seekers who are newcomers: the competition a local feels
             "job_competition": migrant_seekers / np.maximum(local_seekers + migrant_seekers, 1.0),
             "wage_index": self.wage_index.copy(),
         }
+
+
+OVERSAMPLE, MARGIN = 2, 32
+"""`likely_first_k` looks first among about OVERSAMPLE x k + MARGIN seekers per town (a speed
+setting: it finds the same hires with any values, falling back to all seekers when short)."""
+
+
+def likely_first_k(group: np.ndarray, cost: np.ndarray, k: np.ndarray, n: int) -> np.ndarray:
+    """`first_k_in_groups(group, cost, k, n)` for costs -log(u)/w (u uniform, weights w of at most
+    1), partitioning only the likely few: each group's members whose cost is below the exponential
+    quantile that about OVERSAMPLE x k + MARGIN of them fall below. When a group has at least
+    `k[g]` of those, its first k (by cost, then position) are all among them, in the same order,
+    so the same items are chosen; when any group has fewer, all members are ranked."""
+    size = np.bincount(group, minlength=n)
+    expected = np.minimum(OVERSAMPLE * k + MARGIN, size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cut = -np.log1p(-expected / np.maximum(size, 1))
+    likely = np.flatnonzero(cost < cut[group])
+    found = np.bincount(group[likely], minlength=n)
+    if np.any((k > 0) & (found < k)):
+        return first_k_in_groups(group, cost, k, n)
+    chosen = np.zeros(group.size, dtype=bool)
+    chosen[likely[first_k_in_groups(group[likely], cost[likely], k, n)]] = True
+    return chosen
+
+
+def employed_rows(idle: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Rows of the employed households at `positions` (ascending) in the ascending list of employed
+    rows, given the ascending rows without a job: `np.nonzero(employed)[0][positions]` without
+    listing the employed. Before `idle[j]` there are `idle[j] - j` employed rows, so the employed
+    row at position p has as many idle rows before it as there are j with `idle[j] - j <= p`."""
+    before = idle - np.arange(idle.size)
+    return positions + np.searchsorted(before, positions, side="right")
+
+
+def insert_sorted(rows: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Ascending `rows` with the ascending `new` rows (none of them in `rows`) merged in."""
+    if new.size == 0:
+        return rows
+    return np.insert(rows, np.searchsorted(rows, new), new)

@@ -63,6 +63,10 @@ class PolicyState:
         # legitimacy each household sees added by a campaign, and whether it was reached
         self.legitimacy_shift = np.zeros(model.households.n)
         self.reached = np.zeros(model.households.n, dtype=bool)
+        # whether a course's or a campaign's gain may be left somewhere: False, the column is all
+        # zero and the day's scan of it (household-sized for campaigns) is not needed
+        self.effort_left = False
+        self.shift_left = False
         self.rng = model.streams["policies"]
         self.migrant_hire_weight = np.full(n, model.settings.jobs.migrant_hire_weight)
         self.host_threshold_cut = np.zeros(n)
@@ -182,8 +186,11 @@ class PolicyState:
             extra = mig.capacity - self.course_effort.size
             self.course_effort = np.concatenate([self.course_effort, np.zeros(extra)])
             self.course_taken = np.concatenate([self.course_taken, np.zeros(extra, dtype=bool)])
-        if not (self.course_uptake.any() or self.course_effort[: mig.n].any()):
-            return
+        if not self.course_uptake.any():
+            # the gains left fade on; once all are gone (and so while none was given) nothing does
+            self.effort_left = self.effort_left and bool(self.course_effort[: mig.n].any())
+            if not self.effort_left:
+                return
         rows = np.nonzero(mig.view("alive") & (mig.view("intention") != MOVE_ON))[0]
         town = mig.town[rows]
         lost = self.course_effort[rows] * self.course_decay[town]
@@ -193,19 +200,23 @@ class PolicyState:
         gained = np.minimum(gained, 1.0 - effort)
         self.course_taken[rows[takes]] = True
         self.course_effort[rows] += gained - lost
+        self.effort_left = True
         mig.integration_effort[rows] = effort + gained - lost
 
     def campaigns(self) -> None:
         """Households not yet reached are reached at the campaign's rate and see the flight as more
         legitimate by its gain; each day a share of the gain is lost again."""
         hh = self.model.households
-        if not (self.campaign_reach.any() or self.legitimacy_shift.any()):
-            return
+        if not self.campaign_reach.any():
+            self.shift_left = self.shift_left and bool(self.legitimacy_shift.any())
+            if not self.shift_left:
+                return
         town = hh.view("town").astype(np.int64)
         self.legitimacy_shift -= self.legitimacy_shift * self.campaign_decay[town]
         reached = ~self.reached & (self.rng.random(hh.n) < self.campaign_reach[town])
         self.reached |= reached
         self.legitimacy_shift[reached] += self.campaign_gain[town[reached]]
+        self.shift_left = True
 
 
 class PolicySwitch:

@@ -28,10 +28,7 @@ class Prices:
     def demand_shock(self) -> np.ndarray:
         """Migrants present per resident, per town (both in people)."""
         model = self.model
-        mig = model.migrants
-        rows = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
-        present = np.bincount(mig.town[rows], weights=mig.size[rows], minlength=model.towns.n)
-        return present * model.agent_weight / model.towns.population
+        return model.flows.people_in_town * model.agent_weight / model.towns.population
 
     def step(self) -> None:
         towns, p = self.model.towns, self.params

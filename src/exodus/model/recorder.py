@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import compiled, household_kernels
-from exodus.model.groups import town_starts
 from exodus.model.record import EVENTS_COLUMNS, TIMESERIES_COLUMNS
 from exodus.model.state import MOBILISED, RELOCANT, RENTER, STUDENT
 
@@ -35,11 +33,19 @@ class Recorder:
         self._households_people = (
             np.asarray([t.household_size for t in model.town_specs.values()]) * model.agent_weight
         )
-        # households never change town and are contiguous by town: their town column as bincount
-        # takes it, and the households per town, are worked out once
-        self._household_town = model.households.view("town").astype(np.intp)
-        self._households_per_town = np.bincount(self._household_town, minlength=n)
-        self._starts = town_starts(model)
+        # households never change town: the households per town are counted once
+        self._households_per_town = np.bincount(
+            model.households.view("town").astype(np.intp), minlength=n
+        )
+        # renter and student households never change tenure (landlords and owner-occupiers do)
+        tenure = model.households.view("tenure")
+        self._renters = np.asarray(
+            [
+                np.count_nonzero((tenure[r] == RENTER) | (tenure[r] == STUDENT))
+                for r in model.town_slices
+            ],
+            dtype=np.int64,
+        )
 
     def add_event(self, town: str, kind: str, detail: str, day: int | None = None) -> None:
         day = self.model.day if day is None else day
@@ -51,43 +57,18 @@ class Recorder:
     def record(self) -> None:
         model = self.model
         towns, mig = model.towns, model.migrants
-        n, w = towns.n, model.agent_weight
-        here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
-        town = mig.town[here]
-        size = mig.size[here].astype(np.float64)
+        w = model.agent_weight
+        here = model.flows.in_town
         wave = mig.wave[here]
-        present = np.bincount(town, weights=size, minlength=n) * w
-        relocant = np.bincount(town[wave == RELOCANT], weights=size[wave == RELOCANT], minlength=n)
-        mobilised = np.bincount(
-            town[wave == MOBILISED], weights=size[wave == MOBILISED], minlength=n
-        )
+        present = model.flows.people_in_town * w
+        relocant = model.flows.persons(here[wave == RELOCANT])
+        mobilised = model.flows.persons(here[wave == MOBILISED])
         if self._first_rent is None:
             self._first_rent = towns.market_rent.copy()
         housing, jobs, coll = model.housing.today, model.jobs.today, model.collective.today
-        hh = model.households
-        tenure, displaced = hh.view("tenure"), hh.view("displaced")
-        if compiled.enabled(hh.n):  # the same sums and counts in one pass (exodus.model.compiled)
-            attitude_sum, renters, displaced_count = household_kernels.household_tallies(
-                self._starts,
-                hh.view("attitude"),
-                tenure,
-                displaced,
-                RENTER,
-                STUDENT,
-                threads=compiled.threads(hh.n),
-            )
-            attitude_mean = attitude_sum / self._households_per_town
-        else:
-            attitude_mean = (
-                np.bincount(self._household_town, weights=hh.view("attitude"), minlength=n)
-                / self._households_per_town
-            )
-            renters = np.empty(n, dtype=np.int64)
-            displaced_count = np.empty(n, dtype=np.int64)
-            for i, rows in enumerate(model.town_slices):  # counted slice by slice, no gathers
-                part = tenure[rows]
-                renters[i] = np.count_nonzero((part == RENTER) | (part == STUDENT))
-                displaced_count[i] = np.count_nonzero(displaced[rows])
+        # the household tallies are Collective's, counted in its pass over the households today
+        attitude_mean = model.collective.attitude_sum / self._households_per_town
+        renters, displaced_count = self._renters, model.collective.displaced
         columns = {
             "migrants_present": present,
             "migrants_relocant": relocant * w,
