@@ -1,0 +1,64 @@
+"""The housing step's fast paths (issue 13, item 2) give the results of the plain code they replace:
+the same hosts, the same order, the same sums, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exodus.model.groups import pick_affordable_in_groups, stable_argsort
+
+
+@pytest.mark.parametrize("kind", ["distinct", "ties", "nan", "tiny"])
+def test_stable_argsort_is_numpys_stable_sort(kind):
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 2, 7, 1000, 60_000):
+        key = {
+            "distinct": rng.random(size),
+            "ties": rng.integers(0, 50, size).astype(float),
+            "nan": np.where(rng.random(size) < 0.1, np.nan, rng.random(size)),
+            "tiny": rng.integers(0, 6, size) * 1e6 + rng.random(size) * 1e-9,  # ties by rounding
+        }[kind]
+        order, sorted_key = stable_argsort(key)
+        expected = np.argsort(key, kind="stable")
+        assert np.array_equal(order, expected)
+        assert sorted_key.tobytes() == key[expected].tobytes()
+
+
+def _pick_affordable_stable(group_c, budget, group_i, price, n, rng):
+    """`pick_affordable_in_groups` as it was: a stable argsort of the items' keys."""
+    picked = np.full(group_c.size, -1, dtype=np.int64)
+    if group_i.size == 0 or group_c.size == 0:
+        return picked
+    stride = 1e6
+    item_key = group_i * stride + np.minimum(price, stride / 2)
+    order = np.argsort(item_key, kind="stable")
+    sorted_key = item_key[order]
+    counts = np.bincount(group_i, minlength=n)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    chooser_key = group_c * stride + np.minimum(budget, stride / 2)
+    n_affordable = np.searchsorted(sorted_key, chooser_key, side="right") - starts[group_c]
+    offset = np.floor(rng.random(group_c.size) * n_affordable).astype(np.int64)
+    ok = n_affordable > 0
+    picked[ok] = order[starts[group_c[ok]] + offset[ok]]
+    return picked
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_pick_affordable_in_groups_picks_as_the_stable_sort_did(ties):
+    """Listings with equal asks (whole-number prices) take the stable sort's path; distinct ones
+    the quick sort's: the same listing for every seeker either way."""
+    rng = np.random.default_rng(17)
+    for _ in range(30):
+        items, choosers = int(rng.integers(0, 5000)), int(rng.integers(0, 800))
+        group_i, group_c = rng.integers(0, 6, items), rng.integers(0, 6, choosers)
+        price = rng.integers(1, 20, items) * 0.25 if ties else rng.lognormal(0, 0.4, items)
+        budget = rng.lognormal(0, 0.5, choosers)
+        seed = int(rng.integers(1 << 30))
+        fast = pick_affordable_in_groups(
+            group_c, budget, group_i, price, 6, np.random.default_rng(seed)
+        )
+        slow = _pick_affordable_stable(
+            group_c, budget, group_i, price, 6, np.random.default_rng(seed)
+        )
+        assert np.array_equal(fast, slow)
