@@ -6,7 +6,55 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exodus.model.groups import pick_affordable_in_groups, stable_argsort
+from exodus.model.groups import first_k_in_groups, pick_affordable_in_groups, stable_argsort
+from exodus.model.housing import first_k_in_blocks, smallest_candidates
+
+
+def _first_k_by_sorting(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Each block's first k[g] items in (key, position) order, by a stable sort of each block."""
+    chosen = np.zeros(key.size, dtype=bool)
+    for g in range(bounds.size - 1):
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        order = np.argsort(key[lo:hi], kind="stable")
+        chosen[lo + order[: max(int(k[g]), 0)]] = True
+    return chosen
+
+
+@pytest.mark.parametrize("keys", ["uniform", "rounded", "whole", "wide"])
+def test_first_k_in_blocks_picks_the_k_smallest_of_large_blocks(keys):
+    """Blocks of up to 20,000 draws and a handful wanted (the day's aid placements): the same
+    items as sorting each block, ties at the cut in position order, whatever the keys."""
+    rng = np.random.default_rng(13)
+    for _ in range(40):
+        sizes = rng.integers(0, 20_000, int(rng.integers(1, 7)))
+        bounds = np.r_[0, np.cumsum(sizes)]
+        draws = rng.random(int(bounds[-1]))
+        key = {
+            "uniform": draws,
+            "rounded": np.round(draws, 3),  # many ties, some at the cut
+            "whole": np.floor(draws * 4),  # keys at or above 1: the full partition
+            "wide": draws * 10.0,  # most keys above 1: the level is raised past 1
+        }[keys]
+        k = rng.integers(-1, 40, sizes.size)
+        fast = first_k_in_blocks(key, bounds, k)
+        assert np.array_equal(fast, _first_k_by_sorting(key, bounds, k))
+        group = np.repeat(np.arange(sizes.size), sizes)
+        assert np.array_equal(fast, first_k_in_groups(group, key, k, sizes.size))
+        assert np.array_equal(np.bincount(group[fast], minlength=sizes.size), np.clip(k, 0, sizes))
+
+
+def test_smallest_candidates_are_few_for_draws_and_hold_the_cut():
+    """For uniform draws the candidates are a small superset of the k smallest: at most a few
+    times k of 100,000, holding every value up to the k-th."""
+    rng = np.random.default_rng(5)
+    values = rng.random(100_000)
+    for want in (1, 2, 5, 16, 300):
+        candidates = smallest_candidates(values, want)
+        assert want <= candidates.size <= 8 * want + 20
+        kth = np.sort(values)[want - 1]
+        assert np.array_equal(candidates, np.flatnonzero(values <= values[candidates].max()))
+        assert values[candidates].max() >= kth
+        assert np.all(np.diff(candidates) > 0)
 
 
 @pytest.mark.parametrize("kind", ["distinct", "ties", "nan", "tiny"])
