@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 
 from exodus.model.groups import first_k_in_groups, pick_affordable_in_groups, stable_argsort
-from exodus.model.housing import first_k_in_blocks, smallest_candidates
+from exodus.model.housing import MarketStock, first_k_in_blocks, smallest_candidates
+from exodus.model.state import VACANT, WITHDRAWN, Units
+from exodus.scenario.loader import load_scenario
+from tests.model.conftest import BASELINE, run_model
 
 
 def _first_k_by_sorting(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -110,3 +113,46 @@ def test_pick_affordable_in_groups_picks_as_the_stable_sort_did(ties):
             group_c, budget, group_i, price, 6, np.random.default_rng(seed)
         )
         assert np.array_equal(fast, slow)
+
+
+def _fresh_stock(units: Units, n: int) -> tuple[np.ndarray, np.ndarray]:
+    on_market = units.view("holder") != WITHDRAWN
+    town = units.view("town")[on_market]
+    markup = units.view("markup")[on_market]
+    return np.bincount(town, minlength=n), np.bincount(town, weights=markup, minlength=n)
+
+
+def test_market_stock_counts_as_a_fresh_count_would():
+    """Units added, let and withdrawn in any order: after each change the kept count and mark-up
+    sum are those of a count over all units, to the bit."""
+    rng = np.random.default_rng(23)
+    units = Units(capacity=10)
+    stock = MarketStock(4)
+    for _ in range(200):
+        rows = units.grow(int(rng.integers(0, 50)))
+        units.town[rows] = rng.integers(0, 4, rows.stop - rows.start)
+        units.markup[rows] = rng.lognormal(0, 0.3, rows.stop - rows.start)
+        units.holder[rows] = VACANT
+        if rng.random() < 0.3 and units.n:  # some units, new or old, withdrawn
+            units.holder[rng.integers(0, units.n, int(rng.integers(1, 4)))] = WITHDRAWN
+        count, markup_sum = stock.update(units)
+        fresh_count, fresh_sum = _fresh_stock(units, 4)
+        assert np.array_equal(count, fresh_count)
+        assert markup_sum.tobytes() == fresh_sum.tobytes()
+
+
+def test_market_stock_in_a_run_with_new_and_withdrawn_units():
+    """Through the mobilisation wave owners list spare units and withdraw some: the housing step's
+    kept stock is the fresh count every day."""
+    scenario = load_scenario(BASELINE, ["scale=0.02", "end=2022-11-15"])
+    model = run_model(scenario, days=0)
+    housing, units = model.housing, model.units
+    first = units.n
+    for _ in range(model.n_days):
+        model.step()
+        count, markup_sum = housing.stock.update(units)
+        fresh_count, fresh_sum = _fresh_stock(units, model.towns.n)
+        assert np.array_equal(count, fresh_count)
+        assert markup_sum.tobytes() == fresh_sum.tobytes()
+    assert units.n > first  # units were added
+    assert np.count_nonzero(units.view("holder") == WITHDRAWN) > 0  # and some withdrawn

@@ -39,6 +39,7 @@ from exodus.model.state import (
     STAY,
     VACANT,
     WITHDRAWN,
+    Units,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class Housing:
         self.today: dict[str, np.ndarray] = {}
         self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
         self.starts = town_starts(model)
+        self.stock = MarketStock(n)
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -204,11 +206,10 @@ class Housing:
         1 at the usual vacancy, less by `vacancy_discount` per point above it (PolicySpace2)."""
         units, p = self.model.units, self.params
         n = self.model.towns.n
-        holder = units.view("holder")
-        on_market = holder != WITHDRAWN
         town = units.view("town")
-        listed = np.bincount(town[on_market], minlength=n).astype(np.float64)
-        vacant = np.bincount(town[holder == VACANT], minlength=n).astype(np.float64)
+        listed = self.stock.update(units)[0].astype(np.float64)
+        vacant = np.bincount(town[units.view("holder") == VACANT], minlength=n)
+        vacant = vacant.astype(np.float64)
         rate = np.divide(vacant, listed, out=np.zeros(n), where=listed > 0)
         self.vacancy_rate, self.listed = rate, listed
         excess = np.maximum(rate - self.usual_vacancy, 0.0)
@@ -613,19 +614,13 @@ class Housing:
         model = self.model
         towns, units, mig = model.towns, model.units, model.migrants
         n = towns.n
-        unit_town = units.view("town").astype(np.int64)
-        holder = units.view("holder")
-        vacant = holder == VACANT
-        on_market = holder != WITHDRAWN
-        market_town = unit_town[on_market]  # each selection made once, used twice
-        vacant_rows = np.nonzero(vacant)[0]
-        vacant_town = unit_town[vacant_rows]
-        n_units = np.bincount(market_town, minlength=n).astype(np.float64)
+        vacant_rows = np.nonzero(units.view("holder") == VACANT)[0]
+        vacant_town = units.town[vacant_rows].astype(np.int64)
+        listed, markup_sum = self.stock.update(units)
+        n_units = listed.astype(np.float64)
         n_vacant = np.bincount(vacant_town, minlength=n).astype(np.float64)
         ask_sum = np.bincount(vacant_town, weights=self.asking_rent(vacant_rows), minlength=n)
-        mean_markup = np.bincount(
-            market_town, weights=units.view("markup")[on_market], minlength=n
-        ) / np.maximum(n_units, 1)
+        mean_markup = markup_sum / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
         )
@@ -664,6 +659,42 @@ class Housing:
         change = np.where(has_beds, p.short_stay_response * (use - p.short_stay_usual_use), 0.0)
         towns.short_stay_index *= np.exp(change)
         np.maximum(towns.short_stay_index, p.short_stay_floor, out=towns.short_stay_index)
+
+
+class MarketStock:
+    """Per town, the units on the market (all but the withdrawn) and the sum of their mark-ups,
+    kept between days: `np.bincount(town[on_market])` and the same with the mark-ups as weights,
+    without passing over every unit each day. A unit's town and mark-up never change and
+    `np.bincount` adds in row order, so the units let since the last count are added after the
+    others, one by one in row order (`np.add.at`), giving the same sums; whenever the withdrawn
+    units are not those counted, all is counted again."""
+
+    def __init__(self, n_towns: int) -> None:
+        self.n_towns = n_towns
+        self.rows = 0  # units counted
+        self.withdrawn = np.zeros(0, dtype=np.int64)  # the withdrawn ones among them
+        self.count = np.zeros(n_towns, dtype=np.int64)
+        self.markup_sum = np.zeros(n_towns)
+
+    def update(self, units: Units) -> tuple[np.ndarray, np.ndarray]:
+        """Count the units added since the last call; returns the count and the mark-up sum."""
+        holder = units.view("holder")
+        withdrawn = np.flatnonzero(holder == WITHDRAWN)
+        old = withdrawn[withdrawn < self.rows]
+        if old.size == self.withdrawn.size and np.array_equal(old, self.withdrawn):
+            new = np.arange(self.rows, units.n)
+            new = new[holder[new] != WITHDRAWN]
+            town = units.town[new].astype(np.int64)
+            self.count += np.bincount(town, minlength=self.n_towns)
+            np.add.at(self.markup_sum, town, units.markup[new])
+        else:
+            on_market = holder != WITHDRAWN
+            town = units.view("town")[on_market]
+            self.count = np.bincount(town, minlength=self.n_towns)
+            markup = units.view("markup")[on_market]
+            self.markup_sum = np.bincount(town, weights=markup, minlength=self.n_towns)
+        self.rows, self.withdrawn = units.n, withdrawn
+        return self.count, self.markup_sum
 
 
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
