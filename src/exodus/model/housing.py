@@ -531,11 +531,12 @@ class Housing:
         # the day's offers first (one household in 50 by default), then the other conditions on
         # those rows alone: the same rows, ascending, as the mask of all five over every household
         offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        # a float32 compassion against a float64 threshold compares in float64, as before
+        # compassion first, which keeps the fewest (a float32 against a float64 threshold compares
+        # in float64, as before), then the other three on the rows it keeps
+        offers = offers[hh.compassion[offers] > threshold[hh.town[offers]]]
         willing = (
             (hh.tenure[offers] == OWNER)
             & (hh.hosting[offers] < 0)
-            & (hh.compassion[offers] > threshold[hh.town[offers]])
             & (hh.attitude[offers] > model.settings.attitudes.welcoming_threshold)
         )
         return offers[willing]
