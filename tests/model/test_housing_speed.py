@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exodus.model.groups import first_k_in_groups, pick_affordable_in_groups, stable_argsort
+from exodus.model.groups import (
+    first_k_in_groups,
+    item_order,
+    pick_affordable_in_groups,
+    stable_argsort,
+)
 from exodus.model.housing import MarketStock, first_k_in_blocks, smallest_candidates
 from exodus.model.state import VACANT, WITHDRAWN, Units
 from exodus.scenario.loader import load_scenario
@@ -113,6 +118,32 @@ def test_pick_affordable_in_groups_picks_as_the_stable_sort_did(ties):
             group_c, budget, group_i, price, 6, np.random.default_rng(seed)
         )
         assert np.array_equal(fast, slow)
+
+
+@pytest.mark.parametrize("guess", ["right", "shuffled", "stale", "bad"])
+def test_item_order_with_a_guess_is_the_stable_order(guess):
+    """A guess of yesterday's order (right, with a few items out of place, of items that left,
+    or not positions at all) gives the stable sort's order all the same: a guess is only taken
+    when it sorts the keys strictly."""
+    rng = np.random.default_rng(29)
+    for _ in range(40):
+        size = int(rng.integers(0, 3000))
+        group = rng.integers(0, 6, size)
+        price = rng.lognormal(0, 0.4, size)
+        if rng.random() < 0.3:
+            price = np.round(price, 1)  # ties: the stable sort decides
+        expected = np.argsort(group * 1e6 + price, kind="stable")
+        kept = expected[rng.random(size) < 0.9]  # in order, some left out (new listings)
+        if guess == "shuffled" and kept.size > 1:
+            i, j = rng.integers(0, kept.size, 2)
+            kept[[i, j]] = kept[[j, i]]
+        elif guess == "stale":
+            kept = np.r_[kept, kept[:3]]  # repeated positions
+        elif guess == "bad":
+            kept = -1 - kept  # negative: not positions
+        order, sorted_key = item_order(group, price, kept)
+        assert np.array_equal(order, expected)
+        assert sorted_key.tobytes() == (group * 1e6 + price)[expected].tobytes()
 
 
 def _fresh_stock(units: Units, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from exodus.model.groups import (
     allocate_capacity,
+    item_order,
     match_within_groups,
     pick_affordable_in_groups,
     rank_within_groups,
@@ -79,6 +80,8 @@ class Housing:
         self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
         self.starts = town_starts(model)
         self.stock = MarketStock(n)
+        self.ranked_units: np.ndarray | None = None  # the listings as last ranked (bid_and_let)
+        self.ranked_asks = np.zeros(0)
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -380,9 +383,12 @@ class Housing:
         is_local = np.r_[np.zeros(parties.size, bool), np.ones(locals_.size, bool)]
         who = np.r_[parties, locals_]
         ask_all = self.asking_rent(vacant)
-        pick = pick_affordable_in_groups(
-            town, budget, units.town[vacant].astype(np.int64), ask_all, n, rng
-        )
+        vacant_town = units.town[vacant].astype(np.int64)
+        ranked = item_order(vacant_town, ask_all, self.listings_in_order(vacant))
+        # tomorrow's guess: today's order, with the asks it was made at
+        self.ranked_units = vacant[ranked[0]]
+        self.ranked_asks = units.asking_rent[self.ranked_units]
+        pick = pick_affordable_in_groups(town, budget, vacant_town, ask_all, n, rng, ranked)
         bidding = np.nonzero(pick >= 0)[0]
         if bidding.size == 0:
             return
@@ -425,6 +431,20 @@ class Housing:
         won_units, rent = unit_rows[first], price
         winners = bidding[winner_pos]
         self.sign_leases(who[winners], is_local[winners], won_units, rent)
+
+    def listings_in_order(self, vacant: np.ndarray) -> np.ndarray | None:
+        """Positions in `vacant` (ascending unit rows) of the listings ranked at the last letting
+        whose asks have not changed since, in that ranking's order: a town's asks all move by
+        the same factor from day to day (trend, vacancy discount), so these are most likely still
+        in order (`item_order` takes them only if they are)."""
+        if self.ranked_units is None or vacant.size == 0:
+            return None
+        units = self.model.units
+        pos = np.minimum(np.searchsorted(vacant, self.ranked_units), vacant.size - 1)
+        same = (vacant[pos] == self.ranked_units) & (
+            units.asking_rent[self.ranked_units] == self.ranked_asks
+        )
+        return pos[same]
 
     def sign_leases(
         self, tenants: np.ndarray, local: np.ndarray, unit_rows: np.ndarray, rent: np.ndarray
