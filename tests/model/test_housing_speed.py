@@ -12,12 +12,7 @@ from exodus.model.groups import (
     pick_affordable_in_groups,
     stable_argsort,
 )
-from exodus.model.housing import (
-    MarketStock,
-    first_k_in_blocks,
-    smallest_candidates,
-    uniform_draws,
-)
+from exodus.model.housing import MarketStock, first_k_in_blocks, smallest_candidates
 from exodus.model.state import VACANT, WITHDRAWN, Units
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE, run_model
@@ -192,19 +187,3 @@ def test_market_stock_in_a_run_with_new_and_withdrawn_units():
         assert markup_sum.tobytes() == fresh_sum.tobytes()
     assert units.n > first  # units were added
     assert np.count_nonzero(units.view("holder") == WITHDRAWN) > 0  # and some withdrawn
-
-
-@pytest.mark.parametrize("parts", [1, 2, 3, 4])
-@pytest.mark.parametrize("size", [0, 1, 5, 1000, 300_001])
-def test_uniform_draws_in_parts_are_the_streams_own(parts, size):
-    """Drawn in pieces on threads: the numbers of one `rng.random(n)`, and the stream left where
-    that call leaves it, the 32 bits a bounded integer draw keeps for later included."""
-    seed = np.random.SeedSequence(20220921).spawn(3)[2]
-    fast, slow = np.random.default_rng(seed), np.random.default_rng(seed)
-    for rng in (fast, slow):
-        rng.integers(0, 10, size=3)  # leaves 32 bits buffered
-    assert fast.bit_generator.state["has_uint32"] == 1
-    assert uniform_draws(fast, size, parts).tobytes() == slow.random(size).tobytes()
-    assert fast.bit_generator.state == slow.bit_generator.state
-    assert np.array_equal(fast.integers(0, 10, size=50), slow.integers(0, 10, size=50))
-    assert fast.random(7).tobytes() == slow.random(7).tobytes()

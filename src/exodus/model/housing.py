@@ -14,13 +14,10 @@ ask of the current listings and the rents of the last days' lets, per unit of qu
 
 from __future__ import annotations
 
-import itertools
-import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from exodus.model import compiled
 from exodus.model.groups import (
     allocate_capacity,
     item_order,
@@ -296,7 +293,7 @@ class Housing:
         town_chance = self.params.listing_response * rise / DAYS_PER_MONTH + restore
         # each town's owners are one block of `owners`: its draws against its chance, block by
         # block (the comparisons of `draw < np.repeat(town_chance, per_town)`, without the repeat)
-        draw = uniform_draws(rng, owners.size, compiled.threads(owners.size))
+        draw = rng.random(owners.size)
         lists = np.empty(owners.size, dtype=bool)
         bounds = np.r_[0, np.cumsum(per_town)]
         for t in range(per_town.size):
@@ -553,8 +550,7 @@ class Housing:
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
         # the day's offers first (one household in 50 by default), then the other conditions on
         # those rows alone: the same rows, ascending, as the mask of all five over every household
-        draw = uniform_draws(self.rng, hh.n, compiled.threads(hh.n))
-        offers = np.flatnonzero(draw < self.params.hosting_offer_rate)
+        offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
         # compassion first, which keeps the fewest (a float32 against a float64 threshold compares
         # in float64, as before), then the other three on the rows it keeps
         offers = offers[hh.compassion[offers] > threshold[hh.town[offers]]]
@@ -720,39 +716,6 @@ class MarketStock:
             self.markup_sum = np.bincount(town, weights=markup, minlength=self.n_towns)
         self.rows, self.withdrawn = units.n, withdrawn
         return self.count, self.markup_sum
-
-
-def uniform_draws(rng: np.random.Generator, n: int, parts: int) -> np.ndarray:
-    """`rng.random(n)`: the same numbers, and `rng` left where that call leaves it, drawn in
-    `parts` pieces at once, each on its own thread from a copy of the stream jumped ahead to its
-    piece (PCG64's `advance`: a uniform takes one 64-bit step, and numpy's fill lets go of the
-    GIL). Serial for one part, or a stream that is not PCG64."""
-    bits = rng.bit_generator
-    if parts <= 1 or n < parts or not isinstance(bits, np.random.PCG64):
-        return rng.random(n)
-    out = np.empty(n)
-    start = bits.state
-    bounds = [n * i // parts for i in range(parts + 1)]
-    workers = []
-    for lo, hi in itertools.pairwise(bounds[1:]):
-        piece = np.random.PCG64()
-        piece.state = start
-        piece.advance(lo)
-        worker = threading.Thread(
-            target=np.random.Generator(piece).random, kwargs={"out": out[lo:hi]}
-        )
-        worker.start()
-        workers.append(worker)
-    rng.random(out=out[: bounds[1]])
-    for worker in workers:
-        worker.join()
-    end = np.random.PCG64()
-    end.state = start
-    end.advance(n)  # advance empties the buffered 32 bits, which uniform draws leave as they are
-    state = end.state
-    state["has_uint32"], state["uinteger"] = start["has_uint32"], start["uinteger"]
-    bits.state = state
-    return out
 
 
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
