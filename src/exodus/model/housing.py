@@ -686,36 +686,48 @@ class MarketStock:
     """Per town, the units on the market (all but the withdrawn) and the sum of their mark-ups,
     kept between days: `np.bincount(town[on_market])` and the same with the mark-ups as weights,
     without passing over every unit each day. A unit's town and mark-up never change and
-    `np.bincount` adds in row order, so the units let since the last count are added after the
-    others, one by one in row order (`np.add.at`), giving the same sums; whenever the withdrawn
-    units are not those counted, all is counted again."""
+    `np.bincount` adds in row order, so units are added one by one in row order (`np.add.at`)
+    after those counted before, which gives the same sums. The count of the units there on the
+    first day is kept too (the base): a withdrawal among the later units (the owners' spare
+    units, the only ones withdrawn) is counted again from it; one among the base's, from zero."""
 
     def __init__(self, n_towns: int) -> None:
         self.n_towns = n_towns
+        self.base: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.rows = 0  # units counted
         self.withdrawn = np.zeros(0, dtype=np.int64)  # the withdrawn ones among them
         self.count = np.zeros(n_towns, dtype=np.int64)
         self.markup_sum = np.zeros(n_towns)
 
     def update(self, units: Units) -> tuple[np.ndarray, np.ndarray]:
-        """Count the units added since the last call; returns the count and the mark-up sum."""
+        """Count the units added or withdrawn since the last call; returns the count and the
+        mark-up sum per town."""
         holder = units.view("holder")
         withdrawn = np.flatnonzero(holder == WITHDRAWN)
-        old = withdrawn[withdrawn < self.rows]
-        if old.size == self.withdrawn.size and np.array_equal(old, self.withdrawn):
-            new = np.arange(self.rows, units.n)
-            new = new[holder[new] != WITHDRAWN]
-            town = units.town[new].astype(np.int64)
-            self.count += np.bincount(town, minlength=self.n_towns)
-            np.add.at(self.markup_sum, town, units.markup[new])
-        else:
+        if self.base is None or not same_rows(withdrawn, self.base[0], self.base[1]):
             on_market = holder != WITHDRAWN
             town = units.view("town")[on_market]
             self.count = np.bincount(town, minlength=self.n_towns)
             markup = units.view("markup")[on_market]
             self.markup_sum = np.bincount(town, weights=markup, minlength=self.n_towns)
+            self.markup_sum = self.markup_sum.astype(np.float64)  # (int64 when no unit is listed)
+            self.base = (units.n, withdrawn, self.count.copy(), self.markup_sum.copy())
+        else:
+            if not same_rows(withdrawn, self.rows, self.withdrawn):  # from the base again
+                self.rows, self.count, self.markup_sum = self.base[0], *map(np.copy, self.base[2:])
+            new = np.arange(self.rows, units.n)
+            new = new[holder[new] != WITHDRAWN]
+            town = units.town[new].astype(np.int64)
+            self.count += np.bincount(town, minlength=self.n_towns)
+            np.add.at(self.markup_sum, town, units.markup[new])
         self.rows, self.withdrawn = units.n, withdrawn
         return self.count, self.markup_sum
+
+
+def same_rows(rows: np.ndarray, below: int, counted: np.ndarray) -> bool:
+    """Whether the `rows` (ascending) below row `below` are the `counted` ones."""
+    rows = rows[: np.searchsorted(rows, below)]
+    return rows.size == counted.size and bool(np.array_equal(rows, counted))
 
 
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
