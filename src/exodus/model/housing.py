@@ -256,14 +256,14 @@ class Housing:
         rent = np.zeros(live.size)
         leased = housing == LEASE
         rent[leased] = units.rent[mig.unit[live[leased]]]
-        nightly = self.short_stay_nightly(mig.town[live])
         short = housing == SHORT_STAY
         living = model.settings.flows.living_cost * mig.size[live]
         # aid initiatives' meals cover part of the living costs of the needy (issue 12)
         needy = (housing == NO_BED) | (housing == SHELTER)
         living[needy] *= 1.0 - model.collective.meal_cover[mig.town[live[needy]]]
         daily = (mig.income[live] - rent - living) / DAYS_PER_MONTH
-        daily[short] -= nightly[short] * mig.size[live[short]]
+        short_rows = live[short]  # the nightly price only where a night is paid for
+        daily[short] -= self.short_stay_nightly(mig.town[short_rows]) * mig.size[short_rows]
         mig.savings[live] += daily
         cannot_pay = live[short & (mig.savings[live] < 0)]
         mig.housing[cannot_pay] = NO_BED
@@ -320,13 +320,13 @@ class Housing:
         cutting = (rng.random(vacant.size) < self.cut_per_day) & (ask > going)
         if cutting.any() and p.ask_cut_median > 0:
             spread = rng.lognormal(0.0, p.ask_cut_sigma, size=vacant.size)
-            cut = np.minimum(p.ask_cut_median * spread, p.ask_cut_max)
-            lowest = np.minimum(np.maximum(going, floor), ask)
-            units.asking_rent[vacant] = np.where(
-                cutting, np.maximum(ask * (1.0 - cut), lowest), ask
-            )
+            c = np.flatnonzero(cutting)  # one draw per listing; the arithmetic where it cuts
+            cut = np.minimum(p.ask_cut_median * spread[c], p.ask_cut_max)
+            lowest = np.minimum(np.maximum(going[c], floor[c]), ask[c])
+            ask[c] = np.maximum(ask[c] * (1.0 - cut), lowest)
+            units.asking_rent[vacant[c]] = ask[c]
         town = units.town[vacant].astype(np.int64)
-        discounted = units.asking_rent[vacant] * self.discount[town]
+        discounted = ask * self.discount[town]
         unprofitable = units.spare[vacant] & (discounted < floor)
         withdrawn = vacant[unprofitable & (rng.random(vacant.size) < p.withdrawal_rate)]
         units.holder[withdrawn] = WITHDRAWN
