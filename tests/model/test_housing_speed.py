@@ -10,9 +10,10 @@ from exodus.model.groups import (
     first_k_in_groups,
     item_order,
     pick_affordable_in_groups,
+    smallest_candidates,
     stable_argsort,
 )
-from exodus.model.housing import MarketStock, first_k_in_blocks, smallest_candidates
+from exodus.model.housing import MarketStock, first_k_in_blocks
 from exodus.model.state import VACANT, WITHDRAWN, Units
 from exodus.scenario.loader import load_scenario
 from tests.model.conftest import BASELINE, run_model
@@ -49,6 +50,30 @@ def test_first_k_in_blocks_picks_the_k_smallest_of_large_blocks(keys):
         group = np.repeat(np.arange(sizes.size), sizes)
         assert np.array_equal(fast, first_k_in_groups(group, key, k, sizes.size))
         assert np.array_equal(np.bincount(group[fast], minlength=sizes.size), np.clip(k, 0, sizes))
+
+
+@pytest.mark.parametrize("keys", ["uniform", "hiring", "whole"])
+def test_first_k_in_groups_is_the_rank_order_for_any_groups(keys):
+    """Groups in any order (households, then parties), keys as the jobs module draws them
+    (uniform; hiring's -log(u)/w, infinite where w is 0) or whole numbers with ties: the first k
+    of each group in (key, position) order, as ranking them all would give."""
+    from exodus.model.groups import rank_within_groups
+
+    rng = np.random.default_rng(31)
+    for _ in range(30):
+        size = int(rng.integers(0, 30_000))
+        group = rng.integers(0, 6, size)
+        u = rng.random(size)
+        weight = np.where(rng.random(size) < 0.1, 0.0, rng.lognormal(0, 0.5, size))
+        with np.errstate(divide="ignore"):
+            key = {
+                "uniform": u,
+                "hiring": -np.where(weight > 0, np.log(u) / weight, -np.inf),
+                "whole": np.floor(u * 5),
+            }[keys]
+        k = rng.integers(-1, 3000, 6)
+        _, rank = rank_within_groups(group, key)
+        assert np.array_equal(first_k_in_groups(group, key, k, 6), rank < k[group])
 
 
 def test_smallest_candidates_are_few_for_draws_and_hold_the_cut():

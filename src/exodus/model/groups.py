@@ -51,13 +51,32 @@ def first_k_in_groups(
             chosen[members] = True
             continue
         values = key[members]
-        cut = np.partition(values, want - 1)[want - 1]
-        below = values < cut
-        chosen[members[below]] = True
+        candidates = smallest_candidates(values, want)  # the few that can be chosen
+        part = values[candidates]
+        cut = np.partition(part, want - 1)[want - 1]
+        below = part < cut
+        chosen[members[candidates[below]]] = True
         # keys equal to the cut go in position order, as a stable sort would put them
-        tied = members[values == cut]
+        tied = members[candidates[part == cut]]
         chosen[tied[: want - np.count_nonzero(below)]] = True
     return chosen
+
+
+def smallest_candidates(values: np.ndarray, want: int) -> np.ndarray:
+    """Ascending positions of some of `values` that hold their `want` smallest and every value tied
+    with the largest of those: all values up to a level, first the level below which `want` of them
+    would lie if they were uniform on [0, 1), raised until enough do. The `want`-th smallest, the
+    values below it and its ties are then the same as among all values, and only these few are
+    partitioned: the day's draws (a handful of aid hosts among 100,000 free owners) and the
+    hiring keys (exponential, the smallest first) need a small share. Values that are not below
+    1 come back as every position."""
+    level = want / values.size
+    while level < 1.0:
+        candidates = np.flatnonzero(values <= level)
+        if candidates.size >= want:
+            return candidates
+        level += level  # twice as far
+    return np.arange(values.size)
 
 
 def allocate_capacity(

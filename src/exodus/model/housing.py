@@ -24,6 +24,7 @@ from exodus.model.groups import (
     match_within_groups,
     pick_affordable_in_groups,
     rank_within_groups,
+    smallest_candidates,
     town_starts,
 )
 from exodus.model.state import (
@@ -756,22 +757,6 @@ def first_k_in_blocks(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.
         tied = lo + candidates[part == cut]
         chosen[tied[: want - np.count_nonzero(below)]] = True
     return chosen
-
-
-def smallest_candidates(values: np.ndarray, want: int) -> np.ndarray:
-    """Ascending positions of some of `values` that hold their `want` smallest and every value tied
-    with the largest of those: all values up to a level, first the level below which `want` of them
-    would lie if they were uniform on [0, 1) (as the day's draws are), raised until enough do. The
-    `want`-th smallest, the values below it and its ties are then the same as among all values,
-    and only these few are partitioned (a day's aid places a handful of guests among 100,000 free
-    owners). Values that are not below 1 come back as every position."""
-    level = want / values.size
-    while level < 1.0:
-        candidates = np.flatnonzero(values <= level)
-        if candidates.size >= want:
-            return candidates
-        level += level  # twice as far
-    return np.arange(values.size)
 
 
 def match_to_blocks(
