@@ -29,6 +29,7 @@ from exodus.model.groups import (
 )
 from exodus.model.state import (
     HOSTED,
+    HOUSING_NAMES,
     LANDLORD,
     LEASE,
     LOCAL_TENANT,
@@ -530,6 +531,17 @@ class Housing:
         rows = np.nonzero(mig.view("alive") & (mig.view("housing") == status))[0]
         return np.bincount(mig.town[rows], weights=mig.size[rows], minlength=self.model.towns.n)
 
+    def occupancies(self) -> list[np.ndarray]:
+        """`occupancy(status)` for every housing status at once (indexed by status): one
+        `np.bincount` over town and status, whose sums per town and status add the same parties
+        in the same order."""
+        model, mig = self.model, self.model.migrants
+        n, statuses = model.towns.n, len(HOUSING_NAMES)
+        rows = np.nonzero(mig.view("alive"))[0]
+        key = mig.town[rows].astype(np.int64) * statuses + mig.housing[rows]
+        persons = np.bincount(key, weights=mig.size[rows], minlength=n * statuses)
+        return list(persons.reshape(n, statuses).T.copy())
+
     def take_short_stays(self) -> None:
         """Parties without a bed who can pay `short_stay_nights_paid` nights take a free
         short-stay bed."""
@@ -651,17 +663,18 @@ class Housing:
         looking = np.nonzero(
             in_town & (mig.view("housing") != LEASE) & (mig.view("intention") != MOVE_ON)
         )[0]
-        free_beds = np.maximum(towns.short_stay_beds - self.occupancy(SHORT_STAY), 0)
+        occupied = self.occupancies()
+        free_beds = np.maximum(towns.short_stay_beds - occupied[SHORT_STAY], 0)
         self.update_short_stay_prices(use_of(towns.short_stay_beds, free_beds))
         free_shelter = np.maximum(
-            towns.shelter_beds + model.policy.shelter_extra - self.occupancy(SHELTER), 0
+            towns.shelter_beds + model.policy.shelter_extra - occupied[SHELTER], 0
         )
         towns.free_places = n_vacant + free_beds + free_shelter
         towns.seekers = np.bincount(mig.town[looking], minlength=n).astype(np.float64)
         self.today = {
-            "hosted_free": self.occupancy(HOSTED),
-            "in_short_stay": self.occupancy(SHORT_STAY),
-            "in_shelter": self.occupancy(SHELTER),
+            "hosted_free": occupied[HOSTED],
+            "in_short_stay": occupied[SHORT_STAY],
+            "in_shelter": occupied[SHELTER],
             "unhoused_migrants": np.bincount(
                 mig.town[unbedded], weights=mig.size[unbedded], minlength=n
             ),
