@@ -84,6 +84,7 @@ class Housing:
         self.stock = MarketStock(n)
         self.ranked_units: np.ndarray | None = None  # the listings as last ranked (bid_and_let)
         self.ranked_asks = np.zeros(0)
+        self.position = np.zeros(0, dtype=np.int64)  # scratch: a listing's place in the vacant
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -442,7 +443,12 @@ class Housing:
         if self.ranked_units is None or vacant.size == 0:
             return None
         units = self.model.units
-        pos = np.minimum(np.searchsorted(vacant, self.ranked_units), vacant.size - 1)
+        # each listing's position in `vacant`, by a row-indexed table kept between days (rows
+        # not in `vacant` hold stale numbers, which the test `vacant[pos] == unit` turns away)
+        if self.position.size < units.n:
+            self.position = np.zeros(units.capacity, dtype=np.int64)
+        self.position[vacant] = np.arange(vacant.size)
+        pos = np.clip(self.position[self.ranked_units], 0, vacant.size - 1)
         same = (vacant[pos] == self.ranked_units) & (
             units.asking_rent[self.ranked_units] == self.ranked_asks
         )
