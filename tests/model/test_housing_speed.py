@@ -212,3 +212,49 @@ def test_market_stock_in_a_run_with_new_and_withdrawn_units():
         assert markup_sum.tobytes() == fresh_sum.tobytes()
     assert units.n > first  # units were added
     assert np.count_nonzero(units.view("holder") == WITHDRAWN) > 0  # and some withdrawn
+
+
+def _willing_hosts_by_mask(model, rng: np.random.Generator) -> np.ndarray:
+    """The willing hosts as the mask of all five conditions over every household."""
+    from exodus.model.state import OWNER
+
+    hh, housing = model.households, model.housing
+    threshold = housing.params.host_compassion_threshold - model.policy.host_threshold_cut
+    mask = (
+        (rng.random(hh.n) < housing.params.hosting_offer_rate)
+        & (hh.view("tenure") == OWNER)
+        & (hh.view("hosting") < 0)
+        & (hh.view("compassion") > threshold[hh.view("town")])
+        & (hh.view("attitude") > model.settings.attitudes.welcoming_threshold)
+    )
+    return np.flatnonzero(mask)
+
+
+def test_willing_hosts_are_the_five_conditions_when_a_policy_moves_the_threshold():
+    """A host-family programme lowers the compassion needed from 23 Sep: every day, before and
+    after, the willing hosts (kept compassionate rows, offers among them) are the rows of the
+    five-condition mask over every household, from the same draw."""
+    scenario = load_scenario(
+        BASELINE.parent / "host_family_programme.yaml", ["scale=0.02", "end=2022-10-05"]
+    )
+    model = run_model(scenario, days=0)
+    housing = model.housing
+    fast_willing = housing.willing_hosts
+    days = {"checked": 0, "levels": set()}
+
+    def checked() -> np.ndarray:
+        twin = np.random.Generator(np.random.PCG64())
+        twin.bit_generator.state = housing.rng.bit_generator.state
+        expected = _willing_hosts_by_mask(model, twin)
+        got = fast_willing()
+        assert np.array_equal(got, expected)
+        assert housing.rng.bit_generator.state == twin.bit_generator.state
+        days["checked"] += 1
+        days["levels"].add(tuple(housing.compassion_level))
+        return got
+
+    housing.willing_hosts = checked
+    for _ in range(model.n_days):
+        model.step()
+    assert days["checked"] == model.n_days
+    assert len(days["levels"]) == 2  # the programme moved the thresholds: the rows were redone

@@ -85,6 +85,8 @@ class Housing:
         self.ranked_units: np.ndarray | None = None  # the listings as last ranked (bid_and_let)
         self.ranked_asks = np.zeros(0)
         self.position = np.zeros(0, dtype=np.int64)  # scratch: a listing's place in the vacant
+        self.compassion_rows: np.ndarray | None = None  # compassionate enough to host (rows)
+        self.compassion_level = np.zeros(0)  # at these thresholds per town
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -567,18 +569,28 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        # the day's offers first (one household in 50 by default), then the other conditions on
-        # those rows alone: the same rows, ascending, as the mask of all five over every household
-        offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        # compassion first, which keeps the fewest (a float32 against a float64 threshold compares
-        # in float64, as before), then the other three on the rows it keeps
-        offers = offers[hh.compassion[offers] > threshold[hh.town[offers]]]
+        # one draw per household; the offers of the compassionate (one in ten by default) taken
+        # from it, then the other three conditions on those rows alone: the same rows,
+        # ascending, as the mask of all five over every household
+        draw = self.rng.random(hh.n)
+        compassionate = self.compassionate(threshold)
+        offers = compassionate[draw[compassionate] < self.params.hosting_offer_rate]
         willing = (
             (hh.tenure[offers] == OWNER)
             & (hh.hosting[offers] < 0)
             & (hh.attitude[offers] > model.settings.attitudes.welcoming_threshold)
         )
         return offers[willing]
+
+    def compassionate(self, threshold: np.ndarray) -> np.ndarray:
+        """Households (ascending rows) whose compassion is above their town's hosting threshold (a
+        float32 against a float64, compared in float64): compassion is drawn once, so the rows
+        are kept until a policy moves the thresholds."""
+        if self.compassion_rows is None or not np.array_equal(threshold, self.compassion_level):
+            hh = self.model.households
+            rows = np.flatnonzero(hh.view("compassion") > threshold[hh.view("town")])
+            self.compassion_rows, self.compassion_level = rows, threshold.copy()
+        return self.compassion_rows
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that still have no bed, one party each."""
