@@ -159,7 +159,10 @@ class Housing:
         units = self.model.units
         town = units.town[unit_rows]
         ask = real_ask * (self.trend_level() * self.discount[town])
-        cap = self.model.policy.rent_cap_level[town] * units.markup[unit_rows]
+        level = self.model.policy.rent_cap_level
+        if np.isposinf(level).all():  # no cap anywhere: the minimum with inf (mark-ups are > 0)
+            return ask
+        cap = level[town] * units.markup[unit_rows]
         return np.minimum(ask, cap)
 
     def reservation(self, unit_rows: np.ndarray) -> np.ndarray:
