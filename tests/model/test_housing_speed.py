@@ -258,3 +258,28 @@ def test_willing_hosts_are_the_five_conditions_when_a_policy_moves_the_threshold
         model.step()
     assert days["checked"] == model.n_days
     assert len(days["levels"]) == 2  # the programme moved the thresholds: the rows were redone
+
+
+def test_report_sees_the_listings_fresh_or_kept_from_the_rent_index():
+    """The day's report takes the vacant listings and asks the rent index found, when nothing was
+    let, listed or cut in between: every day they are those of a fresh look at all units."""
+    scenario = load_scenario(BASELINE, ["scale=0.02", "end=2022-10-20"])
+    model = run_model(scenario, days=0)
+    housing, units = model.housing, model.units
+    kept = {"days": 0}
+    listings_today = housing.listings_today
+
+    def checked(seen=None):
+        got = listings_today(seen)
+        vacant = np.nonzero(units.view("holder") == VACANT)[0]
+        town = units.town[vacant].astype(np.int64)
+        assert np.array_equal(got[0], vacant) and np.array_equal(got[1], town)
+        assert got[2].tobytes() == housing.asking_rent(vacant).tobytes()
+        assert np.array_equal(got[3], np.bincount(town, minlength=model.towns.n))
+        kept["days"] += seen is not None and got[0] is seen[0]
+        return got
+
+    housing.listings_today = checked
+    for _ in range(model.n_days):
+        model.step()
+    assert kept["days"] > model.n_days // 2  # the report's look was saved on most days

@@ -87,6 +87,7 @@ class Housing:
         self.position = np.zeros(0, dtype=np.int64)  # scratch: a listing's place in the vacant
         self.compassion_rows: np.ndarray | None = None  # compassionate enough to host (rows)
         self.compassion_level = np.zeros(0)  # at these thresholds per town
+        self.listings: tuple | None = None  # listings_today's last result
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -506,17 +507,43 @@ class Housing:
         going = self.let_going_rent.sum(axis=0)
         # the going rent is kept at the first day's price level; the index is today's
         towns.going_rent = np.where(lets > 0, going / np.maximum(lets, 1.0), towns.going_rent)
-        vacant = np.nonzero(units.view("holder") == VACANT)[0]
-        vacant_town = units.town[vacant].astype(np.int64)
-        asks = np.bincount(
-            vacant_town, weights=self.asking_rent(vacant) / units.markup[vacant], minlength=n
-        )
-        count = lets + np.bincount(vacant_town, minlength=n)
+        vacant, vacant_town, ask, n_vacant = self.listings_today()
+        asks = np.bincount(vacant_town, weights=ask / units.markup[vacant], minlength=n)
+        count = lets + n_vacant
         total = asks + self.let_quality_rent.sum(axis=0)
         towns.market_rent = np.where(
             count > 0, total / np.maximum(count, 1.0), towns.market_rent * trend
         )
         np.minimum(towns.market_rent, model.policy.rent_cap_level, out=towns.market_rent)
+
+    def listings_today(
+        self, seen: tuple | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The vacant units (ascending rows), their towns, today's asks and the count per town,
+        kept in `self.listings`. `seen`, an earlier result of the same day, is returned as it is
+        if it still holds: the same day, discounts and caps, every unit in it still vacant and
+        asking what it asked, and no other vacant."""
+        model = self.model
+        units = model.units
+        holder = units.view("holder")
+        prices = (model.day, self.discount.copy(), model.policy.rent_cap_level.copy())
+        if seen is not None:
+            vacant, _, _, _, asked, seen_prices = seen
+            if (
+                seen_prices[0] == prices[0]
+                and np.array_equal(seen_prices[1], prices[1])
+                and np.array_equal(seen_prices[2], prices[2])
+                and np.count_nonzero(holder == VACANT) == vacant.size
+                and np.all(holder[vacant] == VACANT)
+                and np.array_equal(units.asking_rent[vacant], asked)
+            ):
+                return seen[:4]
+        vacant = np.nonzero(holder == VACANT)[0]
+        vacant_town = units.town[vacant].astype(np.int64)
+        ask = self.asking_rent(vacant)
+        count = np.bincount(vacant_town, minlength=model.towns.n)
+        self.listings = (vacant, vacant_town, ask, count, units.asking_rent[vacant], prices)
+        return self.listings[:4]
 
     def end_hosting(self) -> None:
         """Guests leave after the longest free stay, or at once if the host has turned hostile."""
@@ -669,12 +696,12 @@ class Housing:
         model = self.model
         towns, units, mig = model.towns, model.units, model.migrants
         n = towns.n
-        vacant_rows = np.nonzero(units.view("holder") == VACANT)[0]
-        vacant_town = units.town[vacant_rows].astype(np.int64)
+        # the listings as the rent index saw them, if no unit was let, listed or cut since
+        _, vacant_town, ask, n_vacant = self.listings_today(self.listings)
         listed, markup_sum = self.stock.update(units)
         n_units = listed.astype(np.float64)
-        n_vacant = np.bincount(vacant_town, minlength=n).astype(np.float64)
-        ask_sum = np.bincount(vacant_town, weights=self.asking_rent(vacant_rows), minlength=n)
+        n_vacant = n_vacant.astype(np.float64)
+        ask_sum = np.bincount(vacant_town, weights=ask, minlength=n)
         mean_markup = markup_sum / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
