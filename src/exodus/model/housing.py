@@ -88,6 +88,7 @@ class Housing:
         self.compassion_rows: np.ndarray | None = None  # compassionate enough to host (rows)
         self.compassion_level = np.zeros(0)  # at these thresholds per town
         self.listings: tuple | None = None  # listings_today's last result
+        self.listings_basis: tuple = ()
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -527,23 +528,25 @@ class Housing:
         units = model.units
         holder = units.view("holder")
         prices = (model.day, self.discount.copy(), model.policy.rent_cap_level.copy())
-        if seen is not None:
-            vacant, _, _, _, asked, seen_prices = seen
+        if seen is not None and seen is self.listings:
+            vacant = seen[0]
+            asked, (day, discount, cap) = self.listings_basis
             if (
-                seen_prices[0] == prices[0]
-                and np.array_equal(seen_prices[1], prices[1])
-                and np.array_equal(seen_prices[2], prices[2])
+                day == prices[0]
+                and np.array_equal(discount, prices[1])
+                and np.array_equal(cap, prices[2])
                 and np.count_nonzero(holder == VACANT) == vacant.size
                 and np.all(holder[vacant] == VACANT)
                 and np.array_equal(units.asking_rent[vacant], asked)
             ):
-                return seen[:4]
+                return seen
         vacant = np.nonzero(holder == VACANT)[0]
         vacant_town = units.town[vacant].astype(np.int64)
         ask = self.asking_rent(vacant)
         count = np.bincount(vacant_town, minlength=model.towns.n)
-        self.listings = (vacant, vacant_town, ask, count, units.asking_rent[vacant], prices)
-        return self.listings[:4]
+        self.listings = (vacant, vacant_town, ask, count)
+        self.listings_basis = (units.asking_rent[vacant], prices)  # what the asks were made of
+        return self.listings
 
     def end_hosting(self) -> None:
         """Guests leave after the longest free stay, or at once if the host has turned hostile."""
