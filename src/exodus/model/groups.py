@@ -51,13 +51,32 @@ def first_k_in_groups(
             chosen[members] = True
             continue
         values = key[members]
-        cut = np.partition(values, want - 1)[want - 1]
-        below = values < cut
-        chosen[members[below]] = True
+        candidates = smallest_candidates(values, want)  # the few that can be chosen
+        part = values[candidates]
+        cut = np.partition(part, want - 1)[want - 1]
+        below = part < cut
+        chosen[members[candidates[below]]] = True
         # keys equal to the cut go in position order, as a stable sort would put them
-        tied = members[values == cut]
+        tied = members[candidates[part == cut]]
         chosen[tied[: want - np.count_nonzero(below)]] = True
     return chosen
+
+
+def smallest_candidates(values: np.ndarray, want: int) -> np.ndarray:
+    """Ascending positions of some of `values` that hold their `want` smallest and every value tied
+    with the largest of those: all values up to a level, first the level below which `want` of them
+    would lie if they were uniform on [0, 1), raised until enough do. The `want`-th smallest, the
+    values below it and its ties are then the same as among all values, and only these few are
+    partitioned: the day's draws (a handful of aid hosts among 100,000 free owners) and the
+    hiring keys (exponential, the smallest first) need a small share. Values that are not below
+    1 come back as every position."""
+    level = want / values.size
+    while level < 1.0:
+        candidates = np.flatnonzero(values <= level)
+        if candidates.size >= want:
+            return candidates
+        level += level  # twice as far
+    return np.arange(values.size)
 
 
 def allocate_capacity(
@@ -134,26 +153,66 @@ def pick_affordable_in_groups(
     price: np.ndarray,
     n_groups: int,
     rng: np.random.Generator,
+    ranked: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """For each chooser, one item of its own group drawn uniformly among those priced at most its
-    budget (-1 where it can afford none): a seeker views only the listings it could pay for."""
+    budget (-1 where it can afford none): a seeker views only the listings it could pay for.
+    `ranked` is `item_order(group_of_item, price)` if the caller has it already."""
     picked = np.full(group_of_chooser.size, -1, dtype=np.int64)
     if group_of_item.size == 0 or group_of_chooser.size == 0:
         return picked
-    # one sorted key per item: group first, then price (prices and budgets are clipped far below
-    # the group stride, so a budget never reaches into the next group)
-    stride = 1e6
-    item_key = group_of_item * stride + np.minimum(price, stride / 2)
-    order = np.argsort(item_key, kind="stable")
-    sorted_key = item_key[order]
+    order, sorted_key = item_order(group_of_item, price) if ranked is None else ranked
     counts = np.bincount(group_of_item, minlength=n_groups)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
-    chooser_key = group_of_chooser * stride + np.minimum(budget, stride / 2)
+    chooser_key = group_of_chooser * STRIDE + np.minimum(budget, STRIDE / 2)
     n_affordable = np.searchsorted(sorted_key, chooser_key, side="right") - starts[group_of_chooser]
     offset = np.floor(rng.random(group_of_chooser.size) * n_affordable).astype(np.int64)
     ok = n_affordable > 0
     picked[ok] = order[starts[group_of_chooser[ok]] + offset[ok]]
     return picked
+
+
+STRIDE = 1e6
+"""The sort-key stride separating groups in `item_order`: prices and budgets are clipped far below
+it (to half of it), so a budget never reaches into the next group."""
+
+
+def item_order(
+    group_of_item: np.ndarray, price: np.ndarray, kept: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The items in (group, price) order, ties in position order, and their sort keys (group
+    first, then price): the ranking of `pick_affordable_in_groups`. `kept`, if given, are the
+    positions of items believed to be in that order already (yesterday's listings whose asks did
+    not change): the others are sorted and merged in, and that order is taken if it sorts the
+    keys strictly (then it is the only one that does), else all items are sorted."""
+    item_key = group_of_item * STRIDE + np.minimum(price, STRIDE / 2)
+    hint = None
+    if kept is not None:
+        rest = np.ones(item_key.size, dtype=bool)
+        rest[kept] = False
+        rest = np.flatnonzero(rest)
+        rest = rest[np.argsort(item_key[rest], kind="stable")]
+        hint = np.insert(kept, np.searchsorted(item_key[kept], item_key[rest]), rest)
+    return stable_argsort(item_key, hint)
+
+
+def stable_argsort(
+    key: np.ndarray, hint: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """`np.argsort(key, kind="stable")` and the sorted keys. Where an order leaves the keys
+    strictly ascending no two are equal, so it is the only order that sorts them and the stable
+    one: first `hint` is tried (positions into `key`, a guess), then numpy's quicker unstable
+    sort, and only when that leaves ties (or NaN) the stable sort."""
+    if hint is not None and hint.size == key.size and (hint.size == 0 or hint.min() >= 0):
+        sorted_key = key[hint]  # n valid positions that sort strictly: a permutation
+        if (sorted_key[1:] > sorted_key[:-1]).all():
+            return hint, sorted_key
+    order = np.argsort(key)
+    sorted_key = key[order]
+    if not (sorted_key[1:] > sorted_key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+    return order, sorted_key
 
 
 def town_starts(model: ExodusModel) -> np.ndarray:

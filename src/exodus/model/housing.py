@@ -20,13 +20,16 @@ import numpy as np
 
 from exodus.model.groups import (
     allocate_capacity,
+    item_order,
     match_within_groups,
     pick_affordable_in_groups,
     rank_within_groups,
+    smallest_candidates,
     town_starts,
 )
 from exodus.model.state import (
     HOSTED,
+    HOUSING_NAMES,
     LANDLORD,
     LEASE,
     LOCAL_TENANT,
@@ -39,6 +42,7 @@ from exodus.model.state import (
     STAY,
     VACANT,
     WITHDRAWN,
+    Units,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +81,14 @@ class Housing:
         self.today: dict[str, np.ndarray] = {}
         self.aid_carry = np.zeros(n)  # placements aid initiatives owe, agents (issue 12)
         self.starts = town_starts(model)
+        self.stock = MarketStock(n)
+        self.ranked_units: np.ndarray | None = None  # the listings as last ranked (bid_and_let)
+        self.ranked_asks = np.zeros(0)
+        self.position = np.zeros(0, dtype=np.int64)  # scratch: a listing's place in the vacant
+        self.compassion_rows: np.ndarray | None = None  # compassionate enough to host (rows)
+        self.compassion_level = np.zeros(0)  # at these thresholds per town
+        self.listings: tuple | None = None  # listings_today's last result
+        self.listings_basis: tuple = ()
 
     # -- set-up -----------------------------------------------------------------------------------
     def house_initial_relocants(self) -> None:
@@ -149,7 +161,10 @@ class Housing:
         units = self.model.units
         town = units.town[unit_rows]
         ask = real_ask * (self.trend_level() * self.discount[town])
-        cap = self.model.policy.rent_cap_level[town] * units.markup[unit_rows]
+        level = self.model.policy.rent_cap_level
+        if np.isposinf(level).all():  # no cap anywhere: the minimum with inf (mark-ups are > 0)
+            return ask
+        cap = level[town] * units.markup[unit_rows]
         return np.minimum(ask, cap)
 
     def reservation(self, unit_rows: np.ndarray) -> np.ndarray:
@@ -204,11 +219,10 @@ class Housing:
         1 at the usual vacancy, less by `vacancy_discount` per point above it (PolicySpace2)."""
         units, p = self.model.units, self.params
         n = self.model.towns.n
-        holder = units.view("holder")
-        on_market = holder != WITHDRAWN
         town = units.view("town")
-        listed = np.bincount(town[on_market], minlength=n).astype(np.float64)
-        vacant = np.bincount(town[holder == VACANT], minlength=n).astype(np.float64)
+        listed = self.stock.update(units)[0].astype(np.float64)
+        vacant = np.bincount(town[units.view("holder") == VACANT], minlength=n)
+        vacant = vacant.astype(np.float64)
         rate = np.divide(vacant, listed, out=np.zeros(n), where=listed > 0)
         self.vacancy_rate, self.listed = rate, listed
         excess = np.maximum(rate - self.usual_vacancy, 0.0)
@@ -252,14 +266,14 @@ class Housing:
         rent = np.zeros(live.size)
         leased = housing == LEASE
         rent[leased] = units.rent[mig.unit[live[leased]]]
-        nightly = self.short_stay_nightly(mig.town[live])
         short = housing == SHORT_STAY
         living = model.settings.flows.living_cost * mig.size[live]
         # aid initiatives' meals cover part of the living costs of the needy (issue 12)
         needy = (housing == NO_BED) | (housing == SHELTER)
         living[needy] *= 1.0 - model.collective.meal_cover[mig.town[live[needy]]]
         daily = (mig.income[live] - rent - living) / DAYS_PER_MONTH
-        daily[short] -= nightly[short] * mig.size[live[short]]
+        short_rows = live[short]  # the nightly price only where a night is paid for
+        daily[short] -= self.short_stay_nightly(mig.town[short_rows]) * mig.size[short_rows]
         mig.savings[live] += daily
         cannot_pay = live[short & (mig.savings[live] < 0)]
         mig.housing[cannot_pay] = NO_BED
@@ -316,13 +330,13 @@ class Housing:
         cutting = (rng.random(vacant.size) < self.cut_per_day) & (ask > going)
         if cutting.any() and p.ask_cut_median > 0:
             spread = rng.lognormal(0.0, p.ask_cut_sigma, size=vacant.size)
-            cut = np.minimum(p.ask_cut_median * spread, p.ask_cut_max)
-            lowest = np.minimum(np.maximum(going, floor), ask)
-            units.asking_rent[vacant] = np.where(
-                cutting, np.maximum(ask * (1.0 - cut), lowest), ask
-            )
+            c = np.flatnonzero(cutting)  # one draw per listing; the arithmetic where it cuts
+            cut = np.minimum(p.ask_cut_median * spread[c], p.ask_cut_max)
+            lowest = np.minimum(np.maximum(going[c], floor[c]), ask[c])
+            ask[c] = np.maximum(ask[c] * (1.0 - cut), lowest)
+            units.asking_rent[vacant[c]] = ask[c]
         town = units.town[vacant].astype(np.int64)
-        discounted = units.asking_rent[vacant] * self.discount[town]
+        discounted = ask * self.discount[town]
         unprofitable = units.spare[vacant] & (discounted < floor)
         withdrawn = vacant[unprofitable & (rng.random(vacant.size) < p.withdrawal_rate)]
         units.holder[withdrawn] = WITHDRAWN
@@ -379,9 +393,12 @@ class Housing:
         is_local = np.r_[np.zeros(parties.size, bool), np.ones(locals_.size, bool)]
         who = np.r_[parties, locals_]
         ask_all = self.asking_rent(vacant)
-        pick = pick_affordable_in_groups(
-            town, budget, units.town[vacant].astype(np.int64), ask_all, n, rng
-        )
+        vacant_town = units.town[vacant].astype(np.int64)
+        ranked = item_order(vacant_town, ask_all, self.listings_in_order(vacant))
+        # tomorrow's guess: today's order, with the asks it was made at
+        self.ranked_units = vacant[ranked[0]]
+        self.ranked_asks = units.asking_rent[self.ranked_units]
+        pick = pick_affordable_in_groups(town, budget, vacant_town, ask_all, n, rng, ranked)
         bidding = np.nonzero(pick >= 0)[0]
         if bidding.size == 0:
             return
@@ -424,6 +441,25 @@ class Housing:
         won_units, rent = unit_rows[first], price
         winners = bidding[winner_pos]
         self.sign_leases(who[winners], is_local[winners], won_units, rent)
+
+    def listings_in_order(self, vacant: np.ndarray) -> np.ndarray | None:
+        """Positions in `vacant` (ascending unit rows) of the listings ranked at the last letting
+        whose asks have not changed since, in that ranking's order: a town's asks all move by
+        the same factor from day to day (trend, vacancy discount), so these are most likely still
+        in order (`item_order` takes them only if they are)."""
+        if self.ranked_units is None or vacant.size == 0:
+            return None
+        units = self.model.units
+        # each listing's position in `vacant`, by a row-indexed table kept between days (rows
+        # not in `vacant` hold stale numbers, which the test `vacant[pos] == unit` turns away)
+        if self.position.size < units.n:
+            self.position = np.zeros(units.capacity, dtype=np.int64)
+        self.position[vacant] = np.arange(vacant.size)
+        pos = np.clip(self.position[self.ranked_units], 0, vacant.size - 1)
+        same = (vacant[pos] == self.ranked_units) & (
+            units.asking_rent[self.ranked_units] == self.ranked_asks
+        )
+        return pos[same]
 
     def sign_leases(
         self, tenants: np.ndarray, local: np.ndarray, unit_rows: np.ndarray, rent: np.ndarray
@@ -472,17 +508,45 @@ class Housing:
         going = self.let_going_rent.sum(axis=0)
         # the going rent is kept at the first day's price level; the index is today's
         towns.going_rent = np.where(lets > 0, going / np.maximum(lets, 1.0), towns.going_rent)
-        vacant = np.nonzero(units.view("holder") == VACANT)[0]
-        vacant_town = units.town[vacant].astype(np.int64)
-        asks = np.bincount(
-            vacant_town, weights=self.asking_rent(vacant) / units.markup[vacant], minlength=n
-        )
-        count = lets + np.bincount(vacant_town, minlength=n)
+        vacant, vacant_town, ask, n_vacant = self.listings_today()
+        asks = np.bincount(vacant_town, weights=ask / units.markup[vacant], minlength=n)
+        count = lets + n_vacant
         total = asks + self.let_quality_rent.sum(axis=0)
         towns.market_rent = np.where(
             count > 0, total / np.maximum(count, 1.0), towns.market_rent * trend
         )
         np.minimum(towns.market_rent, model.policy.rent_cap_level, out=towns.market_rent)
+
+    def listings_today(
+        self, seen: tuple | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The vacant units (ascending rows), their towns, today's asks and the count per town,
+        kept in `self.listings`. `seen`, an earlier result of the same day, is returned as it is
+        if it still holds: the same day, discounts and caps, every unit in it still vacant and
+        asking what it asked, and no other vacant."""
+        model = self.model
+        units = model.units
+        holder = units.view("holder")
+        prices = (model.day, self.discount.copy(), model.policy.rent_cap_level.copy())
+        if seen is not None and seen is self.listings:
+            vacant = seen[0]
+            asked, (day, discount, cap) = self.listings_basis
+            if (
+                day == prices[0]
+                and np.array_equal(discount, prices[1])
+                and np.array_equal(cap, prices[2])
+                and np.count_nonzero(holder == VACANT) == vacant.size
+                and np.all(holder[vacant] == VACANT)
+                and np.array_equal(units.asking_rent[vacant], asked)
+            ):
+                return seen
+        vacant = np.nonzero(holder == VACANT)[0]
+        vacant_town = units.town[vacant].astype(np.int64)
+        ask = self.asking_rent(vacant)
+        count = np.bincount(vacant_town, minlength=model.towns.n)
+        self.listings = (vacant, vacant_town, ask, count)
+        self.listings_basis = (units.asking_rent[vacant], prices)  # what the asks were made of
+        return self.listings
 
     def end_hosting(self) -> None:
         """Guests leave after the longest free stay, or at once if the host has turned hostile."""
@@ -508,6 +572,17 @@ class Housing:
         rows = np.nonzero(mig.view("alive") & (mig.view("housing") == status))[0]
         return np.bincount(mig.town[rows], weights=mig.size[rows], minlength=self.model.towns.n)
 
+    def occupancies(self) -> list[np.ndarray]:
+        """`occupancy(status)` for every housing status at once (indexed by status): one
+        `np.bincount` over town and status, whose sums per town and status add the same parties
+        in the same order."""
+        model, mig = self.model, self.model.migrants
+        n, statuses = model.towns.n, len(HOUSING_NAMES)
+        rows = np.nonzero(mig.view("alive"))[0]
+        key = mig.town[rows].astype(np.int64) * statuses + mig.housing[rows]
+        persons = np.bincount(key, weights=mig.size[rows], minlength=n * statuses)
+        return list(persons.reshape(n, statuses).T.copy())
+
     def take_short_stays(self) -> None:
         """Parties without a bed who can pay `short_stay_nights_paid` nights take a free
         short-stay bed."""
@@ -527,17 +602,28 @@ class Housing:
         model = self.model
         hh = model.households
         threshold = self.params.host_compassion_threshold - model.policy.host_threshold_cut
-        # the day's offers first (one household in 50 by default), then the other conditions on
-        # those rows alone: the same rows, ascending, as the mask of all five over every household
-        offers = np.flatnonzero(self.rng.random(hh.n) < self.params.hosting_offer_rate)
-        # a float32 compassion against a float64 threshold compares in float64, as before
+        # one draw per household; the offers of the compassionate (one in ten by default) taken
+        # from it, then the other three conditions on those rows alone: the same rows,
+        # ascending, as the mask of all five over every household
+        draw = self.rng.random(hh.n)
+        compassionate = self.compassionate(threshold)
+        offers = compassionate[draw[compassionate] < self.params.hosting_offer_rate]
         willing = (
             (hh.tenure[offers] == OWNER)
             & (hh.hosting[offers] < 0)
-            & (hh.compassion[offers] > threshold[hh.town[offers]])
             & (hh.attitude[offers] > model.settings.attitudes.welcoming_threshold)
         )
         return offers[willing]
+
+    def compassionate(self, threshold: np.ndarray) -> np.ndarray:
+        """Households (ascending rows) whose compassion is above their town's hosting threshold (a
+        float32 against a float64, compared in float64): compassion is drawn once, so the rows
+        are kept until a policy moves the thresholds."""
+        if self.compassion_rows is None or not np.array_equal(threshold, self.compassion_level):
+            hh = self.model.households
+            rows = np.flatnonzero(hh.view("compassion") > threshold[hh.view("town")])
+            self.compassion_rows, self.compassion_level = rows, threshold.copy()
+        return self.compassion_rows
 
     def offer_free_beds(self) -> None:
         """Willing households take in parties that still have no bed, one party each."""
@@ -613,19 +699,13 @@ class Housing:
         model = self.model
         towns, units, mig = model.towns, model.units, model.migrants
         n = towns.n
-        unit_town = units.view("town").astype(np.int64)
-        holder = units.view("holder")
-        vacant = holder == VACANT
-        on_market = holder != WITHDRAWN
-        market_town = unit_town[on_market]  # each selection made once, used twice
-        vacant_rows = np.nonzero(vacant)[0]
-        vacant_town = unit_town[vacant_rows]
-        n_units = np.bincount(market_town, minlength=n).astype(np.float64)
-        n_vacant = np.bincount(vacant_town, minlength=n).astype(np.float64)
-        ask_sum = np.bincount(vacant_town, weights=self.asking_rent(vacant_rows), minlength=n)
-        mean_markup = np.bincount(
-            market_town, weights=units.view("markup")[on_market], minlength=n
-        ) / np.maximum(n_units, 1)
+        # the listings as the rent index saw them, if no unit was let, listed or cut since
+        _, vacant_town, ask, n_vacant = self.listings_today(self.listings)
+        listed, markup_sum = self.stock.update(units)
+        n_units = listed.astype(np.float64)
+        n_vacant = n_vacant.astype(np.float64)
+        ask_sum = np.bincount(vacant_town, weights=ask, minlength=n)
+        mean_markup = markup_sum / np.maximum(n_units, 1)
         mean_ask = np.where(
             n_vacant > 0, ask_sum / np.maximum(n_vacant, 1), towns.market_rent * mean_markup
         )
@@ -634,17 +714,18 @@ class Housing:
         looking = np.nonzero(
             in_town & (mig.view("housing") != LEASE) & (mig.view("intention") != MOVE_ON)
         )[0]
-        free_beds = np.maximum(towns.short_stay_beds - self.occupancy(SHORT_STAY), 0)
+        occupied = self.occupancies()
+        free_beds = np.maximum(towns.short_stay_beds - occupied[SHORT_STAY], 0)
         self.update_short_stay_prices(use_of(towns.short_stay_beds, free_beds))
         free_shelter = np.maximum(
-            towns.shelter_beds + model.policy.shelter_extra - self.occupancy(SHELTER), 0
+            towns.shelter_beds + model.policy.shelter_extra - occupied[SHELTER], 0
         )
         towns.free_places = n_vacant + free_beds + free_shelter
         towns.seekers = np.bincount(mig.town[looking], minlength=n).astype(np.float64)
         self.today = {
-            "hosted_free": self.occupancy(HOSTED),
-            "in_short_stay": self.occupancy(SHORT_STAY),
-            "in_shelter": self.occupancy(SHELTER),
+            "hosted_free": occupied[HOSTED],
+            "in_short_stay": occupied[SHORT_STAY],
+            "in_shelter": occupied[SHELTER],
             "unhoused_migrants": np.bincount(
                 mig.town[unbedded], weights=mig.size[unbedded], minlength=n
             ),
@@ -666,6 +747,54 @@ class Housing:
         np.maximum(towns.short_stay_index, p.short_stay_floor, out=towns.short_stay_index)
 
 
+class MarketStock:
+    """Per town, the units on the market (all but the withdrawn) and the sum of their mark-ups,
+    kept between days: `np.bincount(town[on_market])` and the same with the mark-ups as weights,
+    without passing over every unit each day. A unit's town and mark-up never change and
+    `np.bincount` adds in row order, so units are added one by one in row order (`np.add.at`)
+    after those counted before, which gives the same sums. The count of the units there on the
+    first day is kept too (the base): a withdrawal among the later units (the owners' spare
+    units, the only ones withdrawn) is counted again from it; one among the base's, from zero."""
+
+    def __init__(self, n_towns: int) -> None:
+        self.n_towns = n_towns
+        self.base: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.rows = 0  # units counted
+        self.withdrawn = np.zeros(0, dtype=np.int64)  # the withdrawn ones among them
+        self.count = np.zeros(n_towns, dtype=np.int64)
+        self.markup_sum = np.zeros(n_towns)
+
+    def update(self, units: Units) -> tuple[np.ndarray, np.ndarray]:
+        """Count the units added or withdrawn since the last call; returns the count and the
+        mark-up sum per town."""
+        holder = units.view("holder")
+        withdrawn = np.flatnonzero(holder == WITHDRAWN)
+        if self.base is None or not same_rows(withdrawn, self.base[0], self.base[1]):
+            on_market = holder != WITHDRAWN
+            town = units.view("town")[on_market]
+            self.count = np.bincount(town, minlength=self.n_towns)
+            markup = units.view("markup")[on_market]
+            self.markup_sum = np.bincount(town, weights=markup, minlength=self.n_towns)
+            self.markup_sum = self.markup_sum.astype(np.float64)  # (int64 when no unit is listed)
+            self.base = (units.n, withdrawn, self.count.copy(), self.markup_sum.copy())
+        else:
+            if not same_rows(withdrawn, self.rows, self.withdrawn):  # from the base again
+                self.rows, self.count, self.markup_sum = self.base[0], *map(np.copy, self.base[2:])
+            new = np.arange(self.rows, units.n)
+            new = new[holder[new] != WITHDRAWN]
+            town = units.town[new].astype(np.int64)
+            self.count += np.bincount(town, minlength=self.n_towns)
+            np.add.at(self.markup_sum, town, units.markup[new])
+        self.rows, self.withdrawn = units.n, withdrawn
+        return self.count, self.markup_sum
+
+
+def same_rows(rows: np.ndarray, below: int, counted: np.ndarray) -> bool:
+    """Whether the `rows` (ascending) below row `below` are the `counted` ones."""
+    rows = rows[: np.searchsorted(rows, below)]
+    return rows.size == counted.size and bool(np.array_equal(rows, counted))
+
+
 def use_of(capacity: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Share of a capacity in use (0 where there is none)."""
     return np.divide(capacity - free, capacity, out=np.zeros_like(capacity), where=capacity > 0)
@@ -684,10 +813,12 @@ def first_k_in_blocks(key: np.ndarray, bounds: np.ndarray, k: np.ndarray) -> np.
             chosen[lo:hi] = True
             continue
         values = key[lo:hi]
-        cut = np.partition(values, want - 1)[want - 1]
-        below = values < cut
-        chosen[lo:hi] |= below
-        tied = lo + np.flatnonzero(values == cut)
+        candidates = smallest_candidates(values, want)
+        part = values[candidates]
+        cut = np.partition(part, want - 1)[want - 1]
+        below = part < cut
+        chosen[lo + candidates[below]] = True
+        tied = lo + candidates[part == cut]
         chosen[tied[: want - np.count_nonzero(below)]] = True
     return chosen
 
