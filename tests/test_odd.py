@@ -28,7 +28,6 @@ HELPERS = {
     "views": "views for inspection (2.6)",
     "compiled": "compiled household loops (section 7 intro)",
     "attitude_kernels": "compiled passes of attitudes.py (section 7 intro)",
-    "household_kernels": "compiled tallies of recorder.py (section 7 intro)",
 }
 """Modules of exodus/model that are not a mechanism stepped each day; each is still named in the doc.
 A new module must be added here or get its own subsection in section 7."""
