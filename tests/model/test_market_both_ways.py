@@ -89,6 +89,27 @@ def test_displacement_is_bounded_and_most_displaced_find_a_home_again(baseline_m
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: the rent ratchet of the border towns (session 6's closing note). Asks are never "
+    "cut below the going rent of the last few lets and owners list spare flats whenever the index "
+    "stands above its trend, so Uralsk's index rises through December (2.53 -> 2.59 over its "
+    "last 30 days, seed 3) with 42-52% of its stock vacant",
+)
+def test_rents_do_not_climb_on_a_half_empty_market(baseline_models):
+    """A market with far more listings than takers cannot keep raising its rents: in a town whose
+    vacancy stays above 30% over the last 30 days (more than ten times its first day's 2-3%),
+    the rent index ends those days no higher than it began them. A property of the mechanism,
+    not a fit to any figure after the calibration window."""
+    for model in baseline_models:
+        rows = model.recorder.timeseries
+        rent, vacancy = by_town(rows, "rent_index"), by_town(rows, "vacancy_rate")
+        for town in rent:
+            if vacancy[town][-30:].min() > 0.3:
+                assert rent[town][-1] <= rent[town][-30], (town, rent[town][-30:][[0, -1]])
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "town",
     ["Uralsk", "Petropavlovsk", "Astana", "Almaty", "Karaganda", "Bishkek"],
