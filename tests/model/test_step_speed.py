@@ -1,10 +1,11 @@
 """What the faster day keeps between mechanisms and days is what the columns say (issue 13).
 
-Jobs keeps the households without a job, the flows the parties in a town and their persons,
-collective action counts hosts from the guests' side and the recorder renters once, and the
-policies skip a scan of gains none of them left: each is checked here against the columns it
-stands for, every day of a run. The compiled household counts are checked against their numpy
-code on edge values (`tests/model/test_compiled.py` holds whole runs to the same bytes).
+Jobs keeps the households without a job and those with one per town, the flows the parties in
+a town and their persons, collective action counts hosts from the guests' side and the recorder
+renters once, and the policies skip a scan of gains none of them left: each is checked here
+against the columns it stands for, every day of a run. The compiled household counts are
+checked against their numpy code on edge values (`tests/model/test_compiled.py` holds whole runs
+to the same bytes).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def _check_kept_state(model: ExodusModel) -> None:
     hh, mig, policy = model.households, model.migrants, model.policy
     # jobs: the rows without a job, ascending
     assert np.array_equal(model.jobs.idle, np.flatnonzero(~hh.view("employed")))
+    employed = [np.count_nonzero(hh.employed[rows]) for rows in model.town_slices]
+    assert model.jobs.employed_per_town.tolist() == employed
     # flows: the parties in a town and their persons per town, as the recorder counted them
     here = np.nonzero(mig.view("alive") & (mig.view("travel_left") == 0))[0]
     assert np.array_equal(model.flows.in_town, here)

@@ -518,12 +518,9 @@ class Attitudes:
         coworker term and the everyday and neighbour term, each the new exposure times the
         quality gap, from the share of units let to migrants and the migrants with a job."""
         model, p = self.model, self.params
-        hh = model.households
-        # households are contiguous by town: count each town's slice (the float sums of
-        # `np.bincount(town, weights=employed)` are these whole numbers)
-        local_workers = np.asarray(
-            [np.count_nonzero(hh.employed[rows]) for rows in model.town_slices], dtype=np.float64
-        )
+        # the local households with a job, as jobs counted them today (whole numbers, as the
+        # float sums of `np.bincount(town, weights=employed)` were)
+        local_workers = model.jobs.employed_per_town
         # colleagues: the migrant share of the town's workers
         colleague_share = migrant_workers / np.maximum(migrant_workers + local_workers, 1)
         # the surveyed attitudes already hold the contact of the first day (the spring's

@@ -48,6 +48,11 @@ class Jobs:
             [np.count_nonzero(hh.in_labour_force[rows]) for rows in model.town_slices],
             dtype=np.float64,
         )
+        # every employed household is in the labour force: the rest of it is unemployed
+        self.employed_per_town = self.labour_force - [
+            np.count_nonzero(out_of_work[rows]) for rows in model.town_slices
+        ]
+        """Local households with a job per town, as `step` leaves them (for attitudes' colleagues)."""
         self.idle = np.flatnonzero(~hh.view("employed"))
         """Rows of the households without a job (students and the unemployed), ascending: kept by
         `step`, since only this mechanism hires and ends jobs, so that the day need not find
@@ -209,6 +214,7 @@ class Jobs:
         # the local seekers not hired today are the labour force's unemployed
         unemployed = local_count - np.bincount(hh.town[hired_local], minlength=n)
         self.idle = np.delete(idle, np.searchsorted(idle, hired_local))
+        self.employed_per_town = labour_force - unemployed
         self.today = {
             "unemployment_rate": unemployed / np.maximum(labour_force, 1),
             # share of today's job seekers who are newcomers: the competition a local feels
